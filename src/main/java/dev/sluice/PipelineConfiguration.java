@@ -1,0 +1,51 @@
+package dev.sluice;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.SluiceProperties;
+import dev.sluice.dedupe.PostgresMessageIdRepository;
+import dev.sluice.deadletter.DeadLetterDescriber;
+import dev.sluice.sink.AttemptTransactionPolicy;
+import dev.sluice.validate.EventSchemas;
+import dev.sluice.validate.EventValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The typed beans the YAML routes refer to by name. */
+@Configuration(proxyBeanMethods = false)
+class PipelineConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    @Bean
+    EventSchemas eventSchemas(SluiceProperties properties) {
+        EventSchemas schemas = EventSchemas.loadFrom(properties.validation().schemasDirectory());
+        log.info("Event schemas loaded from {}: {}", properties.validation().schemasDirectory(), schemas.describe());
+        return schemas;
+    }
+
+    @Bean
+    EventValidator eventValidator(ObjectMapper mapper, EventSchemas schemas, SluiceProperties properties) {
+        return new EventValidator(mapper, schemas, properties.validation().maxEventBytes());
+    }
+
+    /** One repository for every event type: event ids are UUIDs, unique across types. */
+    @Bean
+    PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate,
+                                                  SluiceProperties properties) {
+        return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId());
+    }
+
+    @Bean
+    AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactionTemplate) {
+        return new AttemptTransactionPolicy(transactionTemplate);
+    }
+
+    @Bean
+    DeadLetterDescriber deadLetterDescriber() {
+        return new DeadLetterDescriber();
+    }
+}

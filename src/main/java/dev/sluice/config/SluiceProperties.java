@@ -1,0 +1,56 @@
+package dev.sluice.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every knob of the pipeline, bound from the {@code sluice.*} properties (and so from {@code SLUICE_*} environment
+ * variables). YAML routes read the same keys through Camel placeholders, so this record is the one place that names
+ * and validates them.
+ */
+@Validated
+@ConfigurationProperties("sluice")
+public record SluiceProperties(
+        @NotNull Path routesDirectory,
+        @Valid @NotNull Topics topics,
+        @Valid @NotNull Consumer consumer,
+        @Valid @NotNull Throttle throttle,
+        @Valid @NotNull Validation validation,
+        @Valid @NotNull Redelivery redelivery) {
+
+    public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
+    }
+
+    public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords) {
+    }
+
+    public record Throttle(@Positive long maxEventsPerSecond) {
+    }
+
+    public record Validation(@Positive int maxEventBytes, @NotNull Path schemasDirectory) {
+    }
+
+    /**
+     * Redelivery for transient failures only: {@code initialDelay}, doubling by {@code multiplier} up to
+     * {@code maximumDelay}, each delay moved at random by up to {@code jitter} (a fraction) so that consumers
+     * retrying the same outage do not hit the database in lock step.
+     */
+    public record Redelivery(
+            @Min(0) int maximumRedeliveries,
+            @NotNull Duration initialDelay,
+            @DecimalMin("1.0") double multiplier,
+            @NotNull Duration maximumDelay,
+            @DecimalMin("0.0") @DecimalMax("1.0") double jitter) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.sluice.deadletter;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where the dead-letter channel delivers: a row in {@code dlq_events} for querying, then a record on the dead-letter
+ * topic for replay. Both must succeed before the consumer commits the original offset; a failure here propagates
+ * (see {@link PipelineErrorHandling#PROPAGATE_FAILURES}) and the record is read again.
+ */
+@Component
+public class DeadLetterRoute extends RouteBuilder {
+
+    static final String INSERT_DLQ_EVENT = "sql:INSERT INTO dlq_events (reason, exception_class, exception_message,"
+            + " event_id, source_topic, source_partition, source_offset, record_key, original_value, attempts,"
+            + " first_failed_at) VALUES (:#" + DeadLetterHeaders.REASON
+            + ", :#" + DeadLetterHeaders.EXCEPTION_CLASS
+            + ", :#" + DeadLetterHeaders.EXCEPTION_MESSAGE
+            + ", :#${header." + DeadLetterHeaders.EVENT_ID + "}"
+            + ", :#" + DeadLetterHeaders.ORIGINAL_TOPIC
+            + ", CAST(:#" + DeadLetterHeaders.ORIGINAL_PARTITION + " AS integer)"
+            + ", CAST(:#" + DeadLetterHeaders.ORIGINAL_OFFSET + " AS bigint)"
+            + ", :#${header." + DeadLetterHeaders.ORIGINAL_KEY + "}"
+            + ", :#${body}"
+            + ", CAST(:#" + DeadLetterHeaders.ATTEMPTS + " AS integer)"
+            + ", CAST(:#" + DeadLetterHeaders.FIRST_FAILURE_TIME + " AS timestamptz))"
+            + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING?noop=true";
+
+    @Override
+    public void configure() {
+        from(PipelineErrorHandling.DEAD_LETTER_ENDPOINT)
+                .routeId("dead-letter")
+                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .bean("deadLetterDescriber", "describe").id("describe-failure")
+                .log(LoggingLevel.WARN, "Dead-lettered ${header." + DeadLetterHeaders.ORIGINAL_TOPIC + "}-${header."
+                        + DeadLetterHeaders.ORIGINAL_PARTITION + "}@${header." + DeadLetterHeaders.ORIGINAL_OFFSET
+                        + "} event_id=${header." + DeadLetterHeaders.EVENT_ID + "} reason=${header."
+                        + DeadLetterHeaders.REASON + "} exception=${header." + DeadLetterHeaders.EXCEPTION_CLASS
+                        + "} attempts=${header." + DeadLetterHeaders.ATTEMPTS + "}").id("log-dead-letter")
+                .to(INSERT_DLQ_EVENT).id("dlq-table")
+                // The original record's kafka.* headers would steer the producer (topic, partition); keep the key only.
+                .removeHeaders("kafka.*", KafkaConstants.KEY)
+                .to("kafka:{{sluice.topics.dead-letter}}").id("dlq-topic");
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sluice.deadletter;
+
+import java.util.Locale;
+
+/**
+ * Why an event ended in the dead-letter channel. A small fixed set, so it can label metrics and be grouped in SQL;
+ * the free-text detail travels separately as the exception message.
+ */
+public enum FailureReason {
+    /** The record value is not a JSON object. */
+    MALFORMED,
+    /** The record value is larger than {@code sluice.validation.max-event-bytes}. */
+    TOO_LARGE,
+    /** The envelope or the payload breaks a rule; the message names the field. */
+    INVALID,
+    /** No schema is declared for the event's type and schema_version. */
+    UNSUPPORTED_SCHEMA,
+    /** The event is valid but no store route exists for its type. */
+    UNROUTABLE,
+    /** PostgreSQL refused the row for good (constraint, bad encoding, ...): retrying cannot help. */
+    REJECTED_BY_DATABASE,
+    /** A transient failure outlived every redelivery. */
+    RETRIES_EXHAUSTED,
+    /** Anything not classified above; a bug or a case to classify. */
+    UNEXPECTED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

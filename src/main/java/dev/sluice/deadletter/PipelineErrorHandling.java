@@ -1,0 +1,59 @@
+package dev.sluice.deadletter;
+
+import dev.sluice.config.SluiceProperties;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one error-handling policy of the pipeline. YAML and Java routes opt in with {@code routeConfigurationId}.
+ * <ul>
+ * <li>{@value #DEAD_LETTER_CHANNEL}: for the routes that consume events. Permanent failures go to the dead-letter
+ * channel at once; transient ones ({@link TransientFailures}) are redelivered with exponential backoff and jitter
+ * first. The dead-letter record carries the original record bytes. If the dead-letter write itself fails, the failure
+ * reaches the Kafka consumer, which does not commit the offset and reads the record again.</li>
+ * <li>{@value #PROPAGATE_FAILURES}: for the steps inside one store attempt and for the dead-letter route. No error
+ * handler of their own: a failure rolls the attempt back and surfaces to the caller, which owns redelivery.</li>
+ * </ul>
+ */
+@Component
+public class PipelineErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String DEAD_LETTER_CHANNEL = "dead-letter-channel";
+    public static final String PROPAGATE_FAILURES = "propagate-failures";
+    public static final String DEAD_LETTER_ENDPOINT = "direct:dead-letter";
+
+    private final SluiceProperties.Redelivery redelivery;
+
+    public PipelineErrorHandling(SluiceProperties properties) {
+        this.redelivery = properties.redelivery();
+    }
+
+    @Override
+    public void configuration() {
+        var deadLetterChannel = routeConfiguration(DEAD_LETTER_CHANNEL);
+        deadLetterChannel.errorHandler(deadLetterChannel(DEAD_LETTER_ENDPOINT)
+                .deadLetterHandleNewException(false)
+                .useOriginalMessage()
+                .onExceptionOccurred(new FailureTracker())
+                .maximumRedeliveries(0)
+                .logExhausted(false));
+        deadLetterChannel.onException(TransientFailures.asArray())
+                // onException has its own copy of this setting: without it an exhausted event would be
+                // dead-lettered as the validator's map instead of the record's bytes.
+                .useOriginalMessage()
+                .maximumRedeliveries(redelivery.maximumRedeliveries())
+                .redeliveryDelay(redelivery.initialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(redelivery.multiplier())
+                .maximumRedeliveryDelay(redelivery.maximumDelay().toMillis())
+                .useCollisionAvoidance()
+                .collisionAvoidanceFactor(redelivery.jitter())
+                .logRetryAttempted(true)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logStackTrace(false)
+                .logExhausted(false);
+
+        routeConfiguration(PROPAGATE_FAILURES).errorHandler(noErrorHandler());
+    }
+}

@@ -1,0 +1,175 @@
+package dev.sluice.loadgen;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Produces review events at a given rate for a given duration (or count), with a share of hot keys, of exact
+ * duplicates (same event_id, same bytes) and of invalid events. The summary says what a correct pipeline must end
+ * with: {@code uniqueValid} rows and {@code invalid} dead letters.
+ *
+ * <pre>
+ * java -cp ... dev.sluice.loadgen.LoadGenerator --bootstrap=localhost:9092 --rate=1000 --duration=30s \
+ *     --hot-key-percent=80 --duplicate-percent=5 --invalid-percent=1
+ * </pre>
+ */
+public final class LoadGenerator {
+
+    public record Options(String bootstrapServers, String topic, int ratePerSecond, Duration duration, long maxEvents,
+                          int hotKeyPercent, double duplicatePercent, double invalidPercent, long seed) {
+
+        public static Options parse(String... args) {
+            Map<String, String> given = new HashMap<>();
+            for (String arg : args) {
+                String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+                if (pair.length != 2) {
+                    throw new IllegalArgumentException("Expected --name=value, got " + arg);
+                }
+                given.put(pair[0], pair[1]);
+            }
+            return new Options(
+                    given.getOrDefault("bootstrap", System.getenv().getOrDefault("SLUICE_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")),
+                    given.getOrDefault("topic", "events.main"),
+                    Integer.parseInt(given.getOrDefault("rate", "1000")),
+                    Duration.parse("PT" + given.getOrDefault("duration", "30s").toUpperCase()),
+                    Long.parseLong(given.getOrDefault("max-events", String.valueOf(Long.MAX_VALUE))),
+                    Integer.parseInt(given.getOrDefault("hot-key-percent", "80")),
+                    Double.parseDouble(given.getOrDefault("duplicate-percent", "5")),
+                    Double.parseDouble(given.getOrDefault("invalid-percent", "1")),
+                    Long.parseLong(given.getOrDefault("seed", String.valueOf(System.nanoTime()))));
+        }
+    }
+
+    /** What was sent. A correct pipeline ends with uniqueValid rows and invalid dead letters. */
+    public record Summary(long sent, long uniqueValid, long duplicates, long invalid, Duration elapsed) {
+
+        @Override
+        public String toString() {
+            long millis = Math.max(1, elapsed.toMillis());
+            return String.format("sent=%d uniqueValid=%d duplicates=%d invalid=%d elapsed=%.1fs rate=%.0f/s",
+                    sent, uniqueValid, duplicates, invalid, millis / 1000.0, sent * 1000.0 / millis);
+        }
+    }
+
+    private static final int HOT_KEYS = 5;
+    private static final int COLD_KEYS = 10_000;
+    private static final int RECENT = 1024;
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) {
+        Options options = Options.parse(args);
+        System.out.printf("Producing to %s on %s at %s events/s for %s (hot keys %d%%, duplicates %.1f%%, invalid %.1f%%)%n",
+                options.topic(), options.bootstrapServers(), options.ratePerSecond() == 0 ? "max" : options.ratePerSecond(),
+                options.duration(), options.hotKeyPercent(), options.duplicatePercent(), options.invalidPercent());
+        try (Producer<String, byte[]> producer = createProducer(options.bootstrapServers())) {
+            Summary summary = run(options, producer, System.out);
+            System.out.println("Done: " + summary);
+        }
+    }
+
+    public static Producer<String, byte[]> createProducer(String bootstrapServers) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(config);
+    }
+
+    public static Summary run(Options options, Producer<String, byte[]> producer, PrintStream progress) {
+        Random random = new Random(options.seed());
+        ProducerRecord<String, byte[]>[] recent = newRecentBuffer();
+        ReviewEvents.Defect[] defects = ReviewEvents.Defect.values();
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        AtomicLong acknowledged = new AtomicLong();
+        long sent = 0;
+        long uniqueValid = 0;
+        long duplicates = 0;
+        long invalid = 0;
+        long started = System.nanoTime();
+        long deadline = started + options.duration().toNanos();
+        long nextReport = started + Duration.ofSeconds(5).toNanos();
+
+        while (sent < options.maxEvents() && System.nanoTime() < deadline) {
+            pace(options.ratePerSecond(), sent, started);
+            ProducerRecord<String, byte[]> record;
+            double dice = random.nextDouble() * 100;
+            String key = pickKey(random, options.hotKeyPercent());
+            if (dice < options.invalidPercent()) {
+                record = new ProducerRecord<>(options.topic(), key,
+                        ReviewEvents.withDefect(defects[(int) (invalid % defects.length)], key));
+                invalid++;
+            } else if (dice < options.invalidPercent() + options.duplicatePercent() && uniqueValid > 0) {
+                record = recent[random.nextInt((int) Math.min(uniqueValid, RECENT))];
+                duplicates++;
+            } else {
+                UUID eventId = new UUID(random.nextLong(), random.nextLong());
+                record = new ProducerRecord<>(options.topic(), key, ReviewEvents.valid(
+                        eventId, key, "r-" + eventId, 1 + random.nextInt(5), "review " + uniqueValid));
+                recent[(int) (uniqueValid % RECENT)] = record;
+                uniqueValid++;
+            }
+            producer.send(record, (metadata, failure) -> {
+                if (failure != null) {
+                    sendFailure.compareAndSet(null, failure);
+                } else {
+                    acknowledged.incrementAndGet();
+                }
+            });
+            sent++;
+            if (progress != null && System.nanoTime() >= nextReport) {
+                progress.printf("  ... sent %d (acknowledged %d)%n", sent, acknowledged.get());
+                nextReport += Duration.ofSeconds(5).toNanos();
+            }
+        }
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("Some events were not acknowledged by Kafka", sendFailure.get());
+        }
+        return new Summary(sent, uniqueValid, duplicates, invalid, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static void pace(int ratePerSecond, long sent, long started) {
+        if (ratePerSecond <= 0) {
+            return;
+        }
+        long due = started + sent * 1_000_000_000L / ratePerSecond;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while pacing", e);
+            }
+        }
+    }
+
+    private static String pickKey(Random random, int hotKeyPercent) {
+        return random.nextInt(100) < hotKeyPercent
+                ? "user:" + random.nextInt(HOT_KEYS)
+                : "user:" + (HOT_KEYS + random.nextInt(COLD_KEYS));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ProducerRecord<String, byte[]>[] newRecentBuffer() {
+        return new ProducerRecord[RECENT];
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sluice.validate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+
+/**
+ * The payload schemas an operator declared, one JSON Schema file per event type and schema version, named
+ * {@code <event_type>.v<schema_version>.schema.json}. Supporting a new event type or version is a new file, not new
+ * Java.
+ */
+public final class EventSchemas {
+
+    private static final Pattern FILE_NAME = Pattern.compile("(?<type>[a-z0-9_]+)\\.v(?<version>\\d+)\\.schema\\.json");
+
+    private final Map<String, JsonSchema> schemasByTypeAndVersion;
+
+    private EventSchemas(Map<String, JsonSchema> schemasByTypeAndVersion) {
+        this.schemasByTypeAndVersion = schemasByTypeAndVersion;
+    }
+
+    public static EventSchemas loadFrom(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalStateException("Schema directory " + directory.toAbsolutePath() + " does not exist");
+        }
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        Map<String, JsonSchema> schemas = new TreeMap<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                Matcher name = FILE_NAME.matcher(file.getFileName().toString());
+                if (name.matches()) {
+                    try (var in = Files.newInputStream(file)) {
+                        schemas.put(key(name.group("type"), Integer.parseInt(name.group("version"))), factory.getSchema(in));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read schemas from " + directory, e);
+        }
+        return new EventSchemas(schemas);
+    }
+
+    public Optional<JsonSchema> find(String eventType, int schemaVersion) {
+        return Optional.ofNullable(schemasByTypeAndVersion.get(key(eventType, schemaVersion)));
+    }
+
+    /** What is supported, for error messages and the startup log: {@code review_created v1, ...}. */
+    public String describe() {
+        return String.join(", ", new TreeSet<>(schemasByTypeAndVersion.keySet()));
+    }
+
+    private static String key(String eventType, int schemaVersion) {
+        return eventType + " v" + schemaVersion;
+    }
+}

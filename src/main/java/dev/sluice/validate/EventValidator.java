@@ -1,0 +1,132 @@
+package dev.sluice.validate;
+
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.ValidationMessage;
+import dev.sluice.deadletter.FailureReason;
+import org.apache.camel.Body;
+import org.apache.camel.Handler;
+import org.apache.camel.Message;
+
+/**
+ * Decodes a record value into an event and checks it: the envelope here, the payload against the schema declared for
+ * its event type and version. A valid event leaves as a {@code Map} (the route's SQL reads its fields) with the
+ * {@link EventHeaders} set; anything else is a {@link RejectedEventException} whose message names the field.
+ */
+public class EventValidator {
+
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final TypeReference<Map<String, Object>> EVENT_MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+    private final EventSchemas schemas;
+    private final int maxEventBytes;
+
+    public EventValidator(ObjectMapper mapper, EventSchemas schemas, int maxEventBytes) {
+        this.mapper = mapper;
+        this.schemas = schemas;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    @Handler
+    public Map<String, Object> validate(@Body byte[] recordValue, Message message) {
+        JsonNode event = parse(recordValue);
+        String eventId = requireText(event, "event_id");
+        if (!CANONICAL_UUID.matcher(eventId).matches()) {
+            throw invalid("event_id: must be a UUID");
+        }
+        String eventType = requireText(event, "event_type");
+        requireText(event, "key");
+        requireTimestamp(event, "ts");
+        int schemaVersion = requireInt(event, "schema_version");
+        JsonNode payload = event.get("payload");
+        if (payload == null || !payload.isObject()) {
+            throw invalid("payload: must be a JSON object");
+        }
+        JsonSchema schema = schemas.find(eventType, schemaVersion).orElseThrow(() -> new RejectedEventException(
+                FailureReason.UNSUPPORTED_SCHEMA, "event_type/schema_version: '" + eventType + "' v" + schemaVersion
+                        + " is not supported (supported: " + schemas.describe() + ")"));
+        Set<ValidationMessage> violations = schema.validate(payload);
+        if (!violations.isEmpty()) {
+            throw invalid(violations.stream()
+                    .map(violation -> violation.getMessage().replaceFirst("^\\$", "payload"))
+                    .sorted()
+                    .collect(Collectors.joining("; ")));
+        }
+        message.setHeader(EventHeaders.EVENT_ID, eventId);
+        message.setHeader(EventHeaders.EVENT_TYPE, eventType);
+        return mapper.convertValue(event, EVENT_MAP);
+    }
+
+    private JsonNode parse(byte[] recordValue) {
+        if (recordValue == null || recordValue.length == 0) {
+            throw new RejectedEventException(FailureReason.MALFORMED, "record value is empty");
+        }
+        if (recordValue.length > maxEventBytes) {
+            throw new RejectedEventException(FailureReason.TOO_LARGE,
+                    "record value is " + recordValue.length + " bytes, the limit is " + maxEventBytes);
+        }
+        JsonNode event;
+        try {
+            event = mapper.readTree(recordValue);
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the offending input; keep only its first line, which names the problem.
+            throw new RejectedEventException(FailureReason.MALFORMED,
+                    "record value is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new RejectedEventException(FailureReason.MALFORMED, "record value cannot be read: " + e.getMessage());
+        }
+        if (event == null || !event.isObject()) {
+            throw new RejectedEventException(FailureReason.MALFORMED, "record value is not a JSON object");
+        }
+        return event;
+    }
+
+    private static String requireText(JsonNode event, String field) {
+        JsonNode value = event.get(field);
+        if (value == null || value.isNull()) {
+            throw invalid(field + ": is required");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw invalid(field + ": must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static void requireTimestamp(JsonNode event, String field) {
+        String value = requireText(event, field);
+        try {
+            OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw invalid(field + ": must be an ISO-8601 timestamp with an offset, e.g. 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static int requireInt(JsonNode event, String field) {
+        JsonNode value = event.get(field);
+        if (value == null || value.isNull()) {
+            throw invalid(field + ": is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw invalid(field + ": must be an integer");
+        }
+        return value.intValue();
+    }
+
+    private static RejectedEventException invalid(String message) {
+        return new RejectedEventException(FailureReason.INVALID, message);
+    }
+}

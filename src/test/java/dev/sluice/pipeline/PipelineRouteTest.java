@@ -1,0 +1,237 @@
+package dev.sluice.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.sluice.deadletter.DeadLetterHeaders;
+import dev.sluice.loadgen.ReviewEvents;
+import org.apache.camel.CamelContext;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline's route logic, with the Kafka consumer replaced by {@code direct:ingest} and the dead-letter topic by a
+ * mock. The idempotent repository and the SQL sink stay real (PostgreSQL), so "written once" means one row.
+ */
+@CamelSpringBootTest
+@SpringBootTest(properties = "sluice.throttle.max-events-per-second=50")
+@ActiveProfiles("test")
+@UseAdviceWith
+class PipelineRouteTest {
+
+    private static final String INGEST = "direct:ingest";
+
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @EndpointInject("mock:written")
+    MockEndpoint written;
+    @EndpointInject("mock:dead-letter-topic")
+    MockEndpoint deadLetterTopic;
+
+    @BeforeEach
+    void adviseRoutesOnce() throws Exception {
+        if (!camel.isStarted()) {
+            AdviceWith.adviceWith(camel, "ingest", route -> route.replaceFromWith(INGEST));
+            AdviceWith.adviceWith(camel, "store-review_created",
+                    route -> route.weaveById("sink").after().to("mock:written"));
+            AdviceWith.adviceWith(camel, "dead-letter",
+                    route -> route.weaveById("dlq-topic").replace().to("mock:dead-letter-topic"));
+            camel.start();
+        }
+        MockEndpoint.resetMocks(camel);
+    }
+
+    @Test
+    void validEventIsWrittenWithItsLineage() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        written.expectedMessageCount(1);
+
+        long offset = send(review(eventId, 4, "great"));
+
+        written.assertIsSatisfied();
+        deadLetterTopic.expectedMessageCount(0);
+        deadLetterTopic.assertIsSatisfied();
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT rating, review_text, source_topic, source_offset FROM reviews WHERE event_id = ?", eventId);
+        assertThat(row).containsEntry("rating", 4).containsEntry("review_text", "great")
+                .containsEntry("source_topic", "events.main").containsEntry("source_offset", offset);
+    }
+
+    @Test
+    void malformedJsonGoesToDeadLetterWithoutRedelivery() throws Exception {
+        byte[] garbage = "{\"event_id\": oops".getBytes(StandardCharsets.UTF_8);
+        deadLetterTopic.expectedMessageCount(1);
+
+        send(garbage);
+
+        deadLetterTopic.assertIsSatisfied();
+        Exchange deadLetter = deadLetterTopic.getReceivedExchanges().get(0);
+        assertThat(deadLetter.getMessage().getBody(byte[].class)).isEqualTo(garbage);
+        assertThat(deadLetter.getMessage().getHeaders())
+                .containsEntry(DeadLetterHeaders.REASON, "malformed")
+                .containsEntry(DeadLetterHeaders.ATTEMPTS, "1");
+        assertThat(written.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void ratingNineGoesToDeadLetterWithAReasonNamingRating() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        byte[] event = review(eventId, 9, "off the scale");
+        deadLetterTopic.expectedMessageCount(1);
+
+        long offset = send(event);
+
+        deadLetterTopic.assertIsSatisfied();
+        Map<String, Object> headers = deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders();
+        assertThat(headers).containsEntry(DeadLetterHeaders.REASON, "invalid")
+                .containsEntry(DeadLetterHeaders.ATTEMPTS, "1")
+                .containsEntry(DeadLetterHeaders.EVENT_ID, null);
+        assertThat((String) headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("payload.rating");
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT reason, exception_message, original_value FROM dlq_events WHERE source_offset = ?", offset);
+        assertThat(row.get("reason")).isEqualTo("invalid");
+        assertThat((String) row.get("exception_message")).contains("rating");
+        assertThat((byte[]) row.get("original_value")).isEqualTo(event);
+    }
+
+    @Test
+    void duplicateEventIdIsWrittenOnce() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        byte[] event = review(eventId, 5, "twice");
+
+        send(event);
+        send(event);
+
+        assertThat(written.getReceivedCounter()).isEqualTo(1);
+        assertThat(rowsFor(eventId)).isEqualTo(1);
+        assertThat(deadLetterTopic.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void transientFailureAfterTheInsertTwiceThenSuccessIsWrittenOnceWithGrowingDelays() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        List<Long> attemptTimes = new ArrayList<>();
+        written.whenAnyExchangeReceived(exchange -> {
+            attemptTimes.add(System.nanoTime());
+            if (attemptTimes.size() <= 2) {
+                throw new TransientDataAccessResourceException("connection reset after the insert");
+            }
+        });
+
+        send(review(eventId, 3, "third time lucky"));
+
+        assertThat(attemptTimes).hasSize(3);
+        long firstDelay = attemptTimes.get(1) - attemptTimes.get(0);
+        long secondDelay = attemptTimes.get(2) - attemptTimes.get(1);
+        assertThat(secondDelay).isGreaterThan(firstDelay);
+        assertThat(rowsFor(eventId)).isEqualTo(1);
+        assertThat(markersFor(eventId)).isEqualTo(1);
+        assertThat(deadLetterTopic.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void permanentDatabaseFailureGoesToDeadLetterAfterTheFirstAttempt() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        deadLetterTopic.expectedMessageCount(1);
+
+        send(review(eventId, 2, "nul \u0000 inside"));
+
+        deadLetterTopic.assertIsSatisfied();
+        assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
+                .containsEntry(DeadLetterHeaders.REASON, "rejected_by_database")
+                .containsEntry(DeadLetterHeaders.ATTEMPTS, "1")
+                .containsEntry(DeadLetterHeaders.EVENT_ID, eventId.toString());
+        assertThat(rowsFor(eventId)).isZero();
+        assertThat(markersFor(eventId)).isZero();
+    }
+
+    @Test
+    void deadLetteredEventIdDoesNotBlockAFixedReplay() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        send(review(eventId, 2, "nul \u0000 inside"));
+        assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(1);
+
+        send(review(eventId, 2, "fixed text"));
+
+        assertThat(rowsFor(eventId)).isEqualTo(1);
+        assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void exhaustedRedeliveriesGoToDeadLetterWithTheAttemptCount() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        written.whenAnyExchangeReceived(exchange -> {
+            throw new TransientDataAccessResourceException("database still down");
+        });
+        deadLetterTopic.expectedMessageCount(1);
+
+        send(review(eventId, 1, "never lands"));
+
+        deadLetterTopic.assertIsSatisfied();
+        assertThat(written.getReceivedCounter()).isEqualTo(4);
+        assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
+                .containsEntry(DeadLetterHeaders.REASON, "retries_exhausted")
+                .containsEntry(DeadLetterHeaders.ATTEMPTS, "4");
+        assertThat(rowsFor(eventId)).isZero();
+    }
+
+    @Test
+    void throttleHoldsTheConfiguredRate() throws Exception {
+        // 50 events/s: the first 50 pass in the first second, the last 10 wait for the next one.
+        long started = System.nanoTime();
+        for (int i = 0; i < 60; i++) {
+            send(review(UUID.randomUUID(), 5, "burst " + i));
+        }
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(written.getReceivedCounter()).isEqualTo(60);
+        assertThat(elapsedMillis).isGreaterThanOrEqualTo(900);
+    }
+
+    private long send(byte[] recordValue) {
+        long offset = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        producer.sendBodyAndHeaders(INGEST, recordValue, Map.of(
+                KafkaConstants.TOPIC, "events.main",
+                KafkaConstants.PARTITION, 0,
+                KafkaConstants.OFFSET, offset,
+                KafkaConstants.KEY, "user:1"));
+        return offset;
+    }
+
+    private static byte[] review(UUID eventId, int rating, String text) {
+        return ReviewEvents.valid(eventId, "user:1", "r-" + eventId, rating, text);
+    }
+
+    private int rowsFor(UUID eventId) {
+        return jdbc.queryForObject("SELECT count(*) FROM reviews WHERE event_id = ?", Integer.class, eventId);
+    }
+
+    private int markersFor(UUID eventId) {
+        return jdbc.queryForObject("SELECT count(*) FROM idempotency_markers WHERE message_id = ?", Integer.class,
+                eventId.toString());
+    }
+}
