@@ -1,0 +1,51 @@
+package dev.sluice.reconciliation;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Reads offsets from the broker, the way an operator's tooling would: nothing estimated locally. */
+final class KafkaOffsets implements AutoCloseable {
+
+    private final Admin admin;
+
+    KafkaOffsets(String bootstrapServers) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Log-end offset of every partition of the topic. */
+    Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
+        var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** Records ever written to the topic (no compaction or retention in tests, so the sum of end offsets). */
+    long recordCount(String topic) throws ExecutionException, InterruptedException {
+        return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Log-end minus committed offset, per partition; a partition the group never committed counts from 0. */
+    Map<TopicPartition, Long> lag(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return endOffsets(topic).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, end -> {
+            OffsetAndMetadata done = committed.get(end.getKey());
+            return end.getValue() - (done == null ? 0 : done.offset());
+        }));
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+
+}

@@ -1,0 +1,114 @@
+package dev.sluice.reconciliation;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import dev.sluice.loadgen.LoadGenerator;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pipeline's promise, checked end to end on a real broker and a real PostgreSQL: every unique valid event is
+ * exactly one row, every invalid event exactly one dead letter (in the table and on the topic), and the group's
+ * committed offsets reach the end of every partition. Subclasses say where the broker and database come from.
+ */
+abstract class ReconciliationScenarios {
+
+    static final String EVENTS = "events.main";
+    static final String DEAD_LETTERS = "events.dlq";
+    static final String GROUP = "sluice";
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CamelContext camel;
+
+    private Producer<String, byte[]> producer;
+    private KafkaOffsets offsets;
+
+    protected abstract String bootstrapServers();
+
+    @BeforeEach
+    void startClean() {
+        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        producer = LoadGenerator.createProducer(bootstrapServers());
+        offsets = new KafkaOffsets(bootstrapServers());
+    }
+
+    @AfterEach
+    void closeClients() {
+        producer.close();
+        offsets.close();
+    }
+
+    @Test
+    void tenThousandEventsWithDuplicatesAndInvalidOnesReconcileExactly() throws Exception {
+        LoadGenerator.Summary sent = produce(10_000, 42);
+        System.out.println("Produced: " + sent);
+
+        assertThat(sent.duplicates()).isGreaterThan(800);
+        assertThat(sent.invalid()).isGreaterThan(50);
+        awaitExactReconciliation(sent.uniqueValid(), sent.invalid());
+        assertThat(deadLettersByReason()).containsOnlyKeys("malformed", "invalid", "unsupported_schema");
+    }
+
+    @Test
+    void restartingTheCamelContextMidStreamStillReconcilesExactly() throws Exception {
+        CompletableFuture<LoadGenerator.Summary> firstHalf = CompletableFuture.supplyAsync(() -> produce(5_000, 7));
+        await().atMost(Duration.ofMinutes(2)).until(() -> count("reviews") >= 1_000);
+
+        camel.stop();
+        long rowsWhileStopped = count("reviews");
+        camel.start();
+
+        LoadGenerator.Summary first = firstHalf.get();
+        LoadGenerator.Summary second = produce(5_000, 8);
+        assertThat(rowsWhileStopped).isLessThan(first.uniqueValid());
+        awaitExactReconciliation(first.uniqueValid() + second.uniqueValid(), first.invalid() + second.invalid());
+    }
+
+    private LoadGenerator.Summary produce(long events, long seed) {
+        var options = new LoadGenerator.Options(bootstrapServers(), EVENTS, 0, Duration.ofMinutes(5), events,
+                80, 10, 1, seed);
+        return LoadGenerator.run(options, producer, null);
+    }
+
+    private void awaitExactReconciliation(long expectedRows, long expectedDeadLetters) throws Exception {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(count("reviews")).isEqualTo(expectedRows);
+            assertThat(count("dlq_events")).isEqualTo(expectedDeadLetters);
+            assertThat(offsets.lag(GROUP, EVENTS)).hasSize(6).allSatisfy((partition, lag) -> assertThat(lag).isZero());
+        });
+        // Everything is committed, so nothing more can arrive: the counts are final, not a passing moment.
+        assertThat(count("reviews")).isEqualTo(expectedRows);
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class)).isEqualTo(expectedRows);
+        assertThat(count("dlq_events")).isEqualTo(expectedDeadLetters);
+        assertThat(offsets.recordCount(DEAD_LETTERS)).isEqualTo(expectedDeadLetters);
+        assertThat(count("idempotency_markers")).isEqualTo(expectedRows);
+        System.out.printf("Reconciled: rows=%d (expected %d) dlq_events=%d dlq_topic=%d (expected %d) lag=0 on 6 partitions%n",
+                count("reviews"), expectedRows, count("dlq_events"), offsets.recordCount(DEAD_LETTERS), expectedDeadLetters);
+    }
+
+    private long count(String table) {
+        return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
+    }
+
+    private Map<String, Long> deadLettersByReason() {
+        return jdbc.query("SELECT reason, count(*) AS n FROM dlq_events GROUP BY reason", rs -> {
+            Map<String, Long> byReason = new java.util.TreeMap<>();
+            while (rs.next()) {
+                byReason.put(rs.getString("reason"), rs.getLong("n"));
+            }
+            return byReason;
+        });
+    }
+}
