@@ -19,6 +19,7 @@ public final class LocalSluice {
 
     private static final int KAFKA_PORT = Integer.parseInt(System.getenv().getOrDefault("SLUICE_DEMO_KAFKA_PORT", "9092"));
     private static final int DEMO_RATE = Integer.parseInt(System.getenv().getOrDefault("SLUICE_DEMO_RATE", "200"));
+    private static final long DEMO_EVENTS = Long.parseLong(System.getenv().getOrDefault("SLUICE_DEMO_EVENTS", String.valueOf(Long.MAX_VALUE)));
 
     private LocalSluice() {
     }
@@ -61,7 +62,7 @@ public final class LocalSluice {
     private static String startKafka() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
         // kafkaPorts() is ignored in KRaft mode; the listener must be given in full.
-        broker.brokerProperty("listeners", "PLAINTEXT://localhost:" + KAFKA_PORT + ",CONTROLLER://localhost:0");
+        broker.brokerProperty("listeners", "EXTERNAL://localhost:" + KAFKA_PORT + ",CONTROLLER://localhost:0");
         broker.afterPropertiesSet();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
         return broker.getBrokersAsString();
@@ -69,9 +70,9 @@ public final class LocalSluice {
 
     private static void startDemoTraffic(String kafka) {
         Thread traffic = new Thread(() -> LoadGenerator.run(
-                new LoadGenerator.Options(kafka, "events.main", DEMO_RATE, Duration.ofDays(365), Long.MAX_VALUE,
+                new LoadGenerator.Options(kafka, "events.main", DEMO_RATE, Duration.ofDays(365), DEMO_EVENTS,
                         80, 5, 1, System.nanoTime()),
-                LoadGenerator.createProducer(kafka), null), "demo-traffic");
+                LoadGenerator.createProducer(kafka), System.out), "demo-traffic");
         traffic.setDaemon(true);
         traffic.start();
     }

@@ -48,6 +48,8 @@ public class EventValidator {
         if (!CANONICAL_UUID.matcher(eventId).matches()) {
             throw invalid("event_id: must be a UUID");
         }
+        // Set as soon as it is known, so a dead letter for a later rule still names its event.
+        message.setHeader(EventHeaders.EVENT_ID, eventId);
         String eventType = requireText(event, "event_type");
         requireText(event, "key");
         requireTimestamp(event, "ts");
@@ -66,7 +68,6 @@ public class EventValidator {
                     .sorted()
                     .collect(Collectors.joining("; ")));
         }
-        message.setHeader(EventHeaders.EVENT_ID, eventId);
         message.setHeader(EventHeaders.EVENT_TYPE, eventType);
         return mapper.convertValue(event, EVENT_MAP);
     }

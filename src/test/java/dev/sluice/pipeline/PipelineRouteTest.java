@@ -1,11 +1,15 @@
 package dev.sluice.pipeline;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.loadgen.ReviewEvents;
@@ -13,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -109,7 +114,7 @@ class PipelineRouteTest {
         Map<String, Object> headers = deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders();
         assertThat(headers).containsEntry(DeadLetterHeaders.REASON, "invalid")
                 .containsEntry(DeadLetterHeaders.ATTEMPTS, "1")
-                .containsEntry(DeadLetterHeaders.EVENT_ID, null);
+                .containsEntry(DeadLetterHeaders.EVENT_ID, eventId.toString());
         assertThat((String) headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("payload.rating");
         Map<String, Object> row = jdbc.queryForMap(
                 "SELECT reason, exception_message, original_value FROM dlq_events WHERE source_offset = ?", offset);
@@ -210,6 +215,24 @@ class PipelineRouteTest {
 
         assertThat(written.getReceivedCounter()).isEqualTo(60);
         assertThat(elapsedMillis).isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void everyRouteDeclaredInRoutesYamlIsLoadedAndStarted() throws Exception {
+        Pattern routeId = Pattern.compile("(?m)^- route:\\s*\\n\\s+id:\\s*(\\S+)");
+        List<String> declared = new ArrayList<>();
+        try (var files = Files.list(Path.of("routes-yaml"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Matcher ids = routeId.matcher(Files.readString(file));
+                assertThat(ids.find()).as("%s declares a route with an id", file).isTrue();
+                do {
+                    declared.add(ids.group(1));
+                } while (ids.find());
+            }
+        }
+
+        assertThat(declared).isNotEmpty().allSatisfy(id -> assertThat(camel.getRouteController().getRouteStatus(id))
+                .as("route %s", id).isEqualTo(ServiceStatus.Started));
     }
 
     private long send(byte[] recordValue) {
