@@ -69,10 +69,10 @@ public final class LocalSluice {
     }
 
     private static void startDemoTraffic(String kafka) {
-        Thread traffic = new Thread(() -> LoadGenerator.run(
+        Thread traffic = new Thread(() -> System.out.println("[demo] traffic done: " + LoadGenerator.run(
                 new LoadGenerator.Options(kafka, "events.main", DEMO_RATE, Duration.ofDays(365), DEMO_EVENTS,
                         80, 5, 1, System.nanoTime()),
-                LoadGenerator.createProducer(kafka), System.out), "demo-traffic");
+                LoadGenerator.createProducer(kafka), System.out)), "demo-traffic");
         traffic.setDaemon(true);
         traffic.start();
     }
