@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.loadgen.ReviewEvents;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
@@ -51,6 +53,8 @@ class PipelineRouteTest {
     ProducerTemplate producer;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    CircuitBreaker databaseCircuitBreaker;
 
     @EndpointInject("mock:written")
     MockEndpoint written;
@@ -68,6 +72,7 @@ class PipelineRouteTest {
             camel.start();
         }
         MockEndpoint.resetMocks(camel);
+        databaseCircuitBreaker.reset();
     }
 
     @Test
@@ -202,6 +207,33 @@ class PipelineRouteTest {
                 .containsEntry(DeadLetterHeaders.REASON, "retries_exhausted")
                 .containsEntry(DeadLetterHeaders.ATTEMPTS, "4");
         assertThat(rowsFor(eventId)).isZero();
+    }
+
+    @Test
+    void openCircuitBreakerFailsFastWithoutLosingTheEvent() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        databaseCircuitBreaker.transitionToForcedOpenState();
+        deadLetterTopic.expectedMessageCount(1);
+
+        send(review(eventId, 4, "breaker is open"));
+
+        // Not silently committed: the open breaker is a transient failure, redelivered, then dead-lettered.
+        deadLetterTopic.assertIsSatisfied();
+        assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
+                .containsEntry(DeadLetterHeaders.REASON, "retries_exhausted")
+                .containsEntry(DeadLetterHeaders.EXCEPTION_CLASS, CallNotPermittedException.class.getName());
+        assertThat(written.getReceivedCounter()).isZero();
+        assertThat(rowsFor(eventId)).isZero();
+    }
+
+    @Test
+    void permanentFailuresDoNotOpenTheCircuitBreaker() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            send(review(UUID.randomUUID(), 2, "nul \u0000 " + i));
+        }
+
+        assertThat(databaseCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(25);
     }
 
     @Test

@@ -1,0 +1,36 @@
+package dev.sluice.sink;
+
+import dev.sluice.config.SluiceProperties;
+import dev.sluice.deadletter.TransientFailures;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
+/**
+ * Builds the Resilience4j breaker that the routes' {@code circuitBreaker} EIP uses by name.
+ * <p>
+ * It is built here rather than from the EIP's own options because of two traps in camel-resilience4j: an exception
+ * outside the EIP's {@code recordException} list is treated as a success and removed from the exchange (the event
+ * would be silently committed), and an open breaker short-circuits the exchange without an exception unless
+ * {@code throwExceptionWhenHalfOpenOrOpenState} is set (again, silently committed). Here only transient database
+ * failures count against the breaker, and the EIP keeps every exception on the exchange for the error handler.
+ */
+public final class DatabaseCircuitBreaker {
+
+    public static final String NAME = "database";
+
+    private DatabaseCircuitBreaker() {
+    }
+
+    public static CircuitBreaker create(SluiceProperties.CircuitBreaker settings) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRateThreshold())
+                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
+                .slidingWindowSize(settings.slidingWindowSize())
+                .waitDurationInOpenState(settings.waitDurationInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(TransientFailures::isTransient)
+                .build();
+        return CircuitBreaker.of(NAME, config);
+    }
+}
