@@ -5,8 +5,12 @@ import dev.sluice.config.SluiceProperties;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
 import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.sink.AttemptTransactionPolicy;
+import dev.sluice.sink.DatabaseCircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -35,13 +39,23 @@ class PipelineConfiguration {
     /** One repository for every event type: event ids are UUIDs, unique across types. */
     @Bean
     PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate,
-                                                  SluiceProperties properties) {
-        return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId());
+                                                  SluiceProperties properties, MeterRegistry registry) {
+        return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId(),
+                queryTimer(registry, "insert_idempotency_markers"));
     }
 
     @Bean
-    AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactionTemplate) {
-        return new AttemptTransactionPolicy(transactionTemplate);
+    AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactionTemplate, MeterRegistry registry) {
+        return new AttemptTransactionPolicy(transactionTemplate, queryTimer(registry, "store_transaction"));
+    }
+
+    private static Timer queryTimer(MeterRegistry registry, String query) {
+        return Timer.builder("db.query.duration").tag("query", query).register(registry);
+    }
+
+    @Bean
+    CircuitBreaker databaseCircuitBreaker(SluiceProperties properties) {
+        return DatabaseCircuitBreaker.create(properties.circuitBreaker());
     }
 
     @Bean

@@ -27,7 +27,8 @@ public record SluiceProperties(
         @Valid @NotNull Consumer consumer,
         @Valid @NotNull Throttle throttle,
         @Valid @NotNull Validation validation,
-        @Valid @NotNull Redelivery redelivery) {
+        @Valid @NotNull Redelivery redelivery,
+        @Valid @NotNull CircuitBreaker circuitBreaker) {
 
     public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
     }
@@ -52,5 +53,18 @@ public record SluiceProperties(
             @DecimalMin("1.0") double multiplier,
             @NotNull Duration maximumDelay,
             @DecimalMin("0.0") @DecimalMax("1.0") double jitter) {
+    }
+
+    /**
+     * The breaker around the database: opens when {@code failureRateThreshold} percent of the last
+     * {@code slidingWindowSize} store attempts (at least {@code minimumNumberOfCalls}) failed transiently, stays open
+     * for {@code waitDurationInOpenState}, then lets {@code permittedCallsInHalfOpenState} attempts probe.
+     */
+    public record CircuitBreaker(
+            @DecimalMin("1.0") @DecimalMax("100.0") float failureRateThreshold,
+            @Positive int minimumNumberOfCalls,
+            @Positive int slidingWindowSize,
+            @NotNull Duration waitDurationInOpenState,
+            @Positive int permittedCallsInHalfOpenState) {
     }
 }

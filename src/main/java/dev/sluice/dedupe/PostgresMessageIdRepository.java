@@ -1,5 +1,6 @@
 package dev.sluice.dedupe;
 
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,9 +19,12 @@ public class PostgresMessageIdRepository extends JdbcMessageIdRepository {
 
     private static final String TABLE = "idempotency_markers";
 
+    private final Timer insertTimer;
+
     public PostgresMessageIdRepository(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate,
-                                       String processorName) {
+                                       String processorName, Timer insertTimer) {
         super(jdbcTemplate, transactionTemplate);
+        this.insertTimer = insertTimer;
         setProcessorName(processorName);
         setCreateTableIfNotExists(false);
         setTableExistsString("SELECT 1 FROM " + TABLE + " WHERE 1 = 0");
@@ -37,6 +41,6 @@ public class PostgresMessageIdRepository extends JdbcMessageIdRepository {
 
     @Override
     protected int insert(String key) {
-        return jdbcTemplate.update(getInsertString(), processorName, key);
+        return insertTimer.record(() -> jdbcTemplate.update(getInsertString(), processorName, key));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -21,9 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AttemptTransactionPolicy implements Policy {
 
     private final TransactionTemplate transactionTemplate;
+    private final Timer transactionTimer;
 
-    public AttemptTransactionPolicy(TransactionTemplate transactionTemplate) {
+    public AttemptTransactionPolicy(TransactionTemplate transactionTemplate, Timer transactionTimer) {
         this.transactionTemplate = transactionTemplate;
+        this.transactionTimer = transactionTimer;
     }
 
     @Override
@@ -33,7 +36,7 @@ public class AttemptTransactionPolicy implements Policy {
     @Override
     public Processor wrap(Route route, Processor processor) {
         AsyncProcessor steps = AsyncProcessorConverterHelper.convert(processor);
-        return exchange -> transactionTemplate.executeWithoutResult(status -> {
+        return exchange -> transactionTimer.record(() -> transactionTemplate.executeWithoutResult(status -> {
             try {
                 // Synchronous on purpose: the transaction is bound to this thread.
                 steps.process(exchange);
@@ -43,6 +46,6 @@ public class AttemptTransactionPolicy implements Policy {
             if (exchange.getException() != null || exchange.isRollbackOnly()) {
                 status.setRollbackOnly();
             }
-        });
+        }));
     }
 }

@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import dev.sluice.deadletter.FailureReason;
+import dev.sluice.observe.Correlation;
 import org.apache.camel.Body;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
+import org.slf4j.MDC;
 
 /**
  * Decodes a record value into an event and checks it: the envelope here, the payload against the schema declared for
@@ -43,6 +45,7 @@ public class EventValidator {
 
     @Handler
     public Map<String, Object> validate(@Body byte[] recordValue, Message message) {
+        MDC.remove(Correlation.EVENT_ID);
         JsonNode event = parse(recordValue);
         String eventId = requireText(event, "event_id");
         if (!CANONICAL_UUID.matcher(eventId).matches()) {
@@ -50,6 +53,7 @@ public class EventValidator {
         }
         // Set as soon as it is known, so a dead letter for a later rule still names its event.
         message.setHeader(EventHeaders.EVENT_ID, eventId);
+        MDC.put(Correlation.EVENT_ID, eventId);
         String eventType = requireText(event, "event_type");
         requireText(event, "key");
         requireTimestamp(event, "ts");

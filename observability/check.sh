@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks the operations assets without starting anything: the Prometheus config and alert rules with promtool
+# (syntax, then the unit tests in alerts.test.yml), then docker-compose.yml, Grafana provisioning, the dashboard and
+# the runbooks against each other (check_stack.py). Needs promtool (Debian/Ubuntu: apt-get install prometheus) and
+# python3 with PyYAML (apt-get install python3-yaml).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v promtool > /dev/null; then
+  echo "promtool not found: install it (apt-get install prometheus, or a release from prometheus.io)" >&2
+  exit 1
+fi
+
+# The first python3 that can import yaml: PATH's, else the system's (where apt-get installs python3-yaml).
+python=""
+for candidate in python3 /usr/bin/python3; do
+  if command -v "$candidate" > /dev/null && "$candidate" -c "import yaml" 2> /dev/null; then
+    python="$candidate"
+    break
+  fi
+done
+if [[ -z "$python" ]]; then
+  echo "no python3 with PyYAML found: install it (apt-get install python3-yaml)" >&2
+  exit 1
+fi
+
+echo "==> $(promtool --version 2>&1 | head -n 1)"
+echo "==> promtool check config prometheus.yml (also checks the rule files it names)"
+promtool check config prometheus.yml
+echo "==> promtool check rules alerts.yml"
+promtool check rules alerts.yml
+echo "==> promtool test rules alerts.test.yml"
+promtool test rules alerts.test.yml
+echo "==> $python check_stack.py (docker-compose.yml, Grafana, dashboard, runbooks)"
+"$python" check_stack.py
+echo "==> all checks passed"

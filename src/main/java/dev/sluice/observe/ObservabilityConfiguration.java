@@ -1,0 +1,63 @@
+package dev.sluice.observe;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.sluice.config.SluiceProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Metrics, lag sampling and the Kafka health check. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class ObservabilityConfiguration {
+
+    @Bean
+    PipelineMetrics pipelineMetrics(MeterRegistry registry) {
+        return new PipelineMetrics(registry);
+    }
+
+    @Bean(destroyMethod = "close")
+    Admin kafkaAdmin(@Value("${camel.component.kafka.brokers}") String brokers) {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-observability"));
+    }
+
+    @Bean
+    ConsumerLagSampler consumerLagSampler(Admin kafkaAdmin, SluiceProperties properties, MeterRegistry registry) {
+        return new ConsumerLagSampler(kafkaAdmin, properties.consumer().groupId(), properties.topics().events(), registry);
+    }
+
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdmin) {
+        return new KafkaHealthIndicator(kafkaAdmin, Duration.ofSeconds(3));
+    }
+
+    @Bean
+    Gauge inflightWorkers(CamelContext camel, MeterRegistry registry) {
+        return Gauge.builder("inflight.workers", camel, context -> context.getInflightRepository().size())
+                .description("Events being processed right now").register(registry);
+    }
+
+    /** 0 closed, 1 half-open, 2 open (forced open too); disabled and metrics-only count as closed. */
+    @Bean
+    Gauge circuitBreakerState(CircuitBreaker databaseCircuitBreaker, MeterRegistry registry) {
+        return Gauge.builder("circuit.breaker.state", databaseCircuitBreaker, breaker -> switch (breaker.getState()) {
+                    case HALF_OPEN -> 1;
+                    case OPEN, FORCED_OPEN -> 2;
+                    default -> 0;
+                }).tag("name", databaseCircuitBreaker.getName())
+                .description("Database circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.sluice.observe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.sluice.deadletter.DeadLetterHeaders;
+import dev.sluice.deadletter.FailureReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.sql.SqlEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.MDC;
+
+/**
+ * The pipeline's own metrics, read off Camel's exchange events so that the routes stay free of metric steps: an
+ * exchange created by a Kafka consumer is one consumed event, and how it completed says its result.
+ */
+public class PipelineMetrics extends EventNotifierSupport {
+
+    /** Results of a consumed event, the {@code result} label of {@code events_processed_total}. */
+    public static final Set<String> RESULTS = Set.of("success", "duplicate", "dlq", "retry_exhausted");
+
+    private static final Pattern STATEMENT = Pattern.compile("^\\s*(insert\\s+into|update|delete\\s+from|select\\b.*?\\bfrom)\\s+(\\w+)",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private final MeterRegistry registry;
+    private final Counter consumed;
+    private final Map<String, Counter> processedByResult = new ConcurrentHashMap<>();
+    private final Map<FailureReason, Counter> deadLettersByReason = new ConcurrentHashMap<>();
+    private final Counter retries;
+    private final Timer processingDuration;
+    private final Timer endToEndLatency;
+    private final Map<Endpoint, Timer> queryTimers = new ConcurrentHashMap<>();
+    private final AtomicLong lastSuccessEpochSecond = new AtomicLong();
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.consumed = Counter.builder("events.consumed").description("Events read from Kafka").register(registry);
+        for (String result : RESULTS) {
+            processedByResult.put(result, Counter.builder("events.processed").tag("result", result)
+                    .description("Events finished, by result").register(registry));
+        }
+        for (FailureReason reason : FailureReason.values()) {
+            deadLettersByReason.put(reason, Counter.builder("dlq.events").tag("reason", reason.label())
+                    .description("Events sent to the dead-letter channel, by reason").register(registry));
+        }
+        this.retries = Counter.builder("retries").description("Redelivery attempts").register(registry);
+        // Histogram buckets for these timers are switched on in application.yaml (management.metrics.distribution).
+        this.processingDuration = Timer.builder("processing.duration")
+                .description("From consuming an event to finishing it").register(registry);
+        this.endToEndLatency = Timer.builder("end.to.end.latency")
+                .description("From the event's ts to its row committed").register(registry);
+        Gauge.builder("pipeline.last.success.timestamp", lastSuccessEpochSecond,
+                AtomicLong::doubleValue).baseUnit("seconds").description("When the last row was committed").register(registry);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeCreatedEvent
+                || event instanceof CamelEvent.ExchangeCompletedEvent
+                || event instanceof CamelEvent.ExchangeRedeliveryEvent
+                || event instanceof CamelEvent.ExchangeSentEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof CamelEvent.ExchangeSentEvent sent) {
+            recordQuery(sent);
+        } else if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
+            retries.increment();
+        } else if (event instanceof CamelEvent.ExchangeCreatedEvent created && fromKafka(created.getExchange())) {
+            consumed.increment();
+        } else if (event instanceof CamelEvent.ExchangeCompletedEvent completed && fromKafka(completed.getExchange())) {
+            recordResult(completed.getExchange());
+            MDC.remove(Correlation.EVENT_ID);
+        }
+    }
+
+    private void recordResult(Exchange exchange) {
+        if (exchange.isFailed()) {
+            return; // not finished: the consumer does not commit it and reads it again
+        }
+        processingDuration.record(Duration.ofMillis(exchange.getClock().elapsed()));
+        String reason = exchange.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
+        if (reason != null) {
+            FailureReason failure = FailureReason.valueOf(reason.toUpperCase(Locale.ROOT));
+            deadLettersByReason.get(failure).increment();
+            processedByResult.get(failure == FailureReason.RETRIES_EXHAUSTED ? "retry_exhausted" : "dlq").increment();
+        } else if (exchange.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)
+                || Integer.valueOf(0).equals(exchange.getMessage().getHeader("CamelSqlUpdateCount", Integer.class))) {
+            processedByResult.get("duplicate").increment();
+        } else {
+            processedByResult.get("success").increment();
+            Instant now = Instant.now();
+            lastSuccessEpochSecond.set(now.getEpochSecond());
+            eventTime(exchange).ifPresent(ts -> endToEndLatency.record(Duration.between(ts, now)));
+        }
+    }
+
+    private static Optional<Instant> eventTime(Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof Map<?, ?> event && event.get("ts") instanceof String ts) {
+            return Optional.of(OffsetDateTime.parse(ts).toInstant());
+        }
+        return Optional.empty();
+    }
+
+    private void recordQuery(CamelEvent.ExchangeSentEvent sent) {
+        if (sent.getEndpoint() instanceof SqlEndpoint sql) {
+            queryTimers.computeIfAbsent(sql, endpoint -> Timer.builder("db.query.duration")
+                    .tag("query", queryLabel(sql.getQuery()))
+                    .description("Database statements, by statement").register(registry))
+                    .record(Duration.ofMillis(sent.getTimeTaken()));
+        }
+    }
+
+    /** {@code insert_reviews} for {@code INSERT INTO reviews ...}: a small fixed set, never the statement text. */
+    static String queryLabel(String sql) {
+        Matcher statement = STATEMENT.matcher(sql);
+        if (!statement.find()) {
+            return "other";
+        }
+        String verb = statement.group(1).toLowerCase(Locale.ROOT).split("\\s+")[0];
+        return verb + "_" + statement.group(2).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * An exchange a Kafka consumer created; not the working copies the circuit breaker EIP makes of it. A copy's
+     * correlation id names the original; the original may carry one too, copied back from a successful copy, but
+     * then it names itself.
+     */
+    private static boolean fromKafka(Exchange exchange) {
+        String copiedFrom = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
+        return exchange.getFromEndpoint() instanceof KafkaEndpoint
+                && (copiedFrom == null || copiedFrom.equals(exchange.getExchangeId()));
+    }
+}
