@@ -7,10 +7,14 @@ import dev.sluice.config.SluiceProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.observation.MicrometerObservationTracer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -37,6 +41,21 @@ class ObservabilityConfiguration {
     @Bean
     ConsumerLagSampler consumerLagSampler(Admin kafkaAdmin, SluiceProperties properties, MeterRegistry registry) {
         return new ConsumerLagSampler(kafkaAdmin, properties.consumer().groupId(), properties.topics().events(), registry);
+    }
+
+    /**
+     * Camel's tracer on Spring Boot's Micrometer Tracing (and so its OpenTelemetry bridge and OTLP exporter). Declared
+     * here because camel-observation-starter's auto-configuration backs off whenever Spring Boot's actuator
+     * observation support is on the classpath, which it always is here.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "management.tracing.enabled", havingValue = "true")
+    MicrometerObservationTracer camelTracer(CamelContext camel, Tracer tracer, ObservationRegistry observations) {
+        MicrometerObservationTracer camelTracer = new MicrometerObservationTracer();
+        camelTracer.setTracer(tracer);
+        camelTracer.setObservationRegistry(observations);
+        camelTracer.init(camel);
+        return camelTracer;
     }
 
     @Bean

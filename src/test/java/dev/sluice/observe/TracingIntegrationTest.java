@@ -1,0 +1,73 @@
+package dev.sluice.observe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.loadgen.ReviewEvents;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * With SLUICE_TRACING_ENABLED=true, one event becomes one trace: the Kafka consumer's span and the SQL insert's span
+ * share a trace id. Spans go to whatever exporters are configured: OTLP in production, an in-memory one here.
+ */
+@SpringBootTest(properties = "SLUICE_TRACING_ENABLED=true")
+@ActiveProfiles("test")
+@AutoConfigureObservability(metrics = false)
+@EmbeddedKafka(kraft = true, partitions = 1, topics = {"events.main", "events.dlq"})
+@DirtiesContext
+class TracingIntegrationTest {
+
+    @TestConfiguration
+    static class CapturedSpans {
+        @Bean
+        InMemorySpanExporter inMemorySpanExporter() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @Autowired
+    InMemorySpanExporter spans;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @Test
+    void oneEventIsOneTraceFromTheKafkaConsumerToTheSqlInsert() {
+        UUID eventId = UUID.randomUUID();
+        try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
+            producer.send(new ProducerRecord<>("events.main", "user:1",
+                    ReviewEvents.valid(eventId, "user:1", "r-" + eventId, 5, "traced")));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<SpanData> finished = spans.getFinishedSpanItems();
+            SpanData consumer = finished.stream().filter(span -> span.getName().equals("events.main")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span for events.main in " + names(finished)));
+            assertThat(finished).as("spans %s", names(finished))
+                    .anySatisfy(span -> assertThat(span.getName()).isEqualTo("store-review_created"))
+                    .filteredOn(span -> span.getName().equals("sql"))
+                    .anySatisfy(insert -> assertThat(insert.getTraceId()).isEqualTo(consumer.getTraceId()));
+        });
+    }
+
+    private static List<String> names(List<SpanData> spans) {
+        return spans.stream().map(SpanData::getName).toList();
+    }
+}
