@@ -45,8 +45,11 @@ import static org.awaitility.Awaitility.await;
  * What an operator sees from the outside, after real traffic on a real broker and database: the metrics and their
  * values, the health endpoints, the logs. And every metric that a dashboard panel or an alert reads is exported.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.datasource.password=" + ObservabilityIntegrationTest.SECRET)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.password=" + ObservabilityIntegrationTest.SECRET,
+        // A password inside the connection string too: whatever logs the URL must not log it.
+        "spring.datasource.url=${SLUICE_TEST_DB_URL:jdbc:postgresql://127.0.0.1:5432/sluice_test}?password="
+                + ObservabilityIntegrationTest.SECRET})
 @ActiveProfiles("test")
 @AutoConfigureObservability(tracing = false) // @SpringBootTest switches metric export off unless asked
 @EmbeddedKafka(kraft = true, partitions = 6, topics = {"events.main", "events.dlq"})
