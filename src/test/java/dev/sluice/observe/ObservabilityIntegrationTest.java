@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.support.ConsoleTee;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +24,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,12 +52,13 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureObservability(tracing = false) // @SpringBootTest switches metric export off unless asked
 @EmbeddedKafka(kraft = true, partitions = 6, topics = {"events.main", "events.dlq"})
 @DirtiesContext
-@ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityIntegrationTest {
 
     static final String SECRET = "never-log-this-8c1f";
+    /** Started when the class loads, so before the Spring context: startup logs are captured too. */
+    private static final ConsoleTee CONSOLE = ConsoleTee.start();
     private static final String PAYLOAD_TEXT = "payload-text-never-logged-51b7";
 
     @Autowired
@@ -85,8 +84,9 @@ class ObservabilityIntegrationTest {
     }
 
     @AfterAll
-    void closeProducer() {
+    void closeProducerAndConsole() {
         producer.close();
+        CONSOLE.close();
     }
 
     @Test
@@ -140,9 +140,11 @@ class ObservabilityIntegrationTest {
 
     @Test
     @Order(4)
-    void logsAreJsonWithTheEventIdAndNeverCarryPayloadTextOrThePassword(CapturedOutput output) {
-        assertThat(output.getAll()).doesNotContain(PAYLOAD_TEXT).doesNotContain(SECRET);
-        List<String> deadLetterLines = output.getAll().lines().filter(line -> line.contains("Dead-lettered")).toList();
+    void logsAreJsonWithTheEventIdAndNeverCarryPayloadTextOrThePassword() {
+        String logs = CONSOLE.captured();
+        assertThat(logs).as("startup was captured").contains("Started ObservabilityIntegrationTest");
+        assertThat(logs).doesNotContain(PAYLOAD_TEXT).doesNotContain(SECRET);
+        List<String> deadLetterLines = logs.lines().filter(line -> line.contains("Dead-lettered")).toList();
         assertThat(deadLetterLines).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("{"));
         assertThat(deadLetterLines).anySatisfy(line ->
                 assertThat(line).contains("\"event_id\":\"" + invalidEventId + "\""));
