@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
 import dev.sluice.deadletter.DeadLetterDescriber;
+import dev.sluice.deadletter.OutageGuard;
+import dev.sluice.sink.BreakerPausesConsumers;
+import org.apache.camel.CamelContext;
 import dev.sluice.sink.AttemptTransactionPolicy;
 import dev.sluice.sink.DatabaseCircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -61,5 +64,15 @@ class PipelineConfiguration {
     @Bean
     DeadLetterDescriber deadLetterDescriber() {
         return new DeadLetterDescriber();
+    }
+
+    @Bean
+    OutageGuard outageGuard() {
+        return new OutageGuard();
+    }
+
+    @Bean
+    BreakerPausesConsumers breakerPausesConsumers(CircuitBreaker databaseCircuitBreaker, CamelContext camel) {
+        return new BreakerPausesConsumers(databaseCircuitBreaker, camel);
     }
 }

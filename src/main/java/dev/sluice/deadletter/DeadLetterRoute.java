@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where the dead-letter channel delivers: a row in {@code dlq_events} for querying, then a record on the dead-letter
- * topic for replay. Both must succeed before the consumer commits the original offset; a failure here propagates
+ * topic for replay. Events that failed only because the database was unavailable are refused ({@link OutageGuard}). Both must succeed before the consumer commits the original offset; a failure here propagates
  * (see {@link PipelineErrorHandling#PROPAGATE_FAILURES}) and the record is read again.
  */
 @Component
@@ -33,6 +33,7 @@ public class DeadLetterRoute extends RouteBuilder {
         from(PipelineErrorHandling.DEAD_LETTER_ENDPOINT)
                 .routeId("dead-letter")
                 .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .bean("outageGuard", "refuseIfDatabaseUnavailable").id("refuse-during-outage")
                 .bean("deadLetterDescriber", "describe").id("describe-failure")
                 .log(LoggingLevel.WARN, "Dead-lettered ${header." + DeadLetterHeaders.ORIGINAL_TOPIC + "}-${header."
                         + DeadLetterHeaders.ORIGINAL_PARTITION + "}@${header." + DeadLetterHeaders.ORIGINAL_OFFSET

@@ -1,6 +1,7 @@
 package dev.sluice.deadletter;
 
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.List;
 
@@ -8,43 +9,64 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * The failures worth redelivering: the database unreachable or timing out, a serialization failure, a deadlock.
- * Spring translates PostgreSQL's SQLSTATEs into these types (08xxx and 53xxx into resource failures, 40001 and 40P01
- * into concurrency failures, 57014 into a query timeout), so the list names Spring's hierarchy rather than codes.
- * Everything else is permanent and goes straight to the dead-letter channel; it also does not count against the
- * database circuit breaker, so a burst of poison events cannot open it.
+ * The failures worth redelivering, in two kinds. Spring translates PostgreSQL's SQLSTATEs into these types (08xxx and
+ * 53xxx into resource failures, 40001 and 40P01 into concurrency failures, 57014 into a query timeout), so the lists
+ * name Spring's hierarchy rather than codes. Everything else is permanent: dead-lettered at once, and not counted
+ * against the database circuit breaker, so a burst of poison events cannot open it.
+ * <ul>
+ * <li><b>Database unavailable</b>: it cannot be reached, refuses connections, or its breaker is open. Nothing is
+ * wrong with the event, so it is never dead-lettered: after its redeliveries it goes back to Kafka uncommitted and is
+ * read again once the database answers.</li>
+ * <li><b>Contention</b>: this event lost a race (deadlock, serialization failure, lock or statement timeout). Worth
+ * a few more tries; if it keeps losing, it is dead-lettered as {@code retries_exhausted} so it cannot hold its
+ * partition forever.</li>
+ * </ul>
  */
 public final class TransientFailures {
 
-    public static final List<Class<? extends Throwable>> TYPES = List.of(
-            TransientDataAccessException.class,
-            RecoverableDataAccessException.class,
+    private static final List<Class<? extends Throwable>> DATABASE_UNAVAILABLE = List.of(
             DataAccessResourceFailureException.class,
+            TransientDataAccessResourceException.class,
+            RecoverableDataAccessException.class,
             CannotCreateTransactionException.class,
-            SQLTransientException.class,
             SQLRecoverableException.class,
-            // The database breaker is open: the database was failing a moment ago, the event itself is fine.
+            SQLTransientConnectionException.class,
             CallNotPermittedException.class);
+
+    private static final List<Class<? extends Throwable>> CONTENTION = List.of(
+            TransientDataAccessException.class,
+            SQLTransientException.class);
 
     private TransientFailures() {
     }
 
     public static boolean isTransient(Throwable failure) {
+        return isDatabaseUnavailable(failure) || causedBy(failure, CONTENTION);
+    }
+
+    public static boolean isDatabaseUnavailable(Throwable failure) {
+        return causedBy(failure, DATABASE_UNAVAILABLE);
+    }
+
+    /** Every redeliverable type, for {@code onException}. */
+    @SuppressWarnings("unchecked")
+    public static Class<? extends Throwable>[] asArray() {
+        return java.util.stream.Stream.concat(DATABASE_UNAVAILABLE.stream(), CONTENTION.stream())
+                .toArray(Class[]::new);
+    }
+
+    private static boolean causedBy(Throwable failure, List<Class<? extends Throwable>> types) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            for (Class<? extends Throwable> type : TYPES) {
+            for (Class<? extends Throwable> type : types) {
                 if (type.isInstance(cause)) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Class<? extends Throwable>[] asArray() {
-        return TYPES.toArray(new Class[0]);
     }
 }

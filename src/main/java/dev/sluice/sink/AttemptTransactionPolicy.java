@@ -36,16 +36,28 @@ public class AttemptTransactionPolicy implements Policy {
     @Override
     public Processor wrap(Route route, Processor processor) {
         AsyncProcessor steps = AsyncProcessorConverterHelper.convert(processor);
-        return exchange -> transactionTimer.record(() -> transactionTemplate.executeWithoutResult(status -> {
+        return exchange -> transactionTimer.record(() -> {
             try {
-                // Synchronous on purpose: the transaction is bound to this thread.
-                steps.process(exchange);
-            } catch (Exception e) {
-                exchange.setException(e);
+                transactionTemplate.executeWithoutResult(status -> {
+                    try {
+                        // Synchronous on purpose: the transaction is bound to this thread.
+                        steps.process(exchange);
+                    } catch (Exception e) {
+                        exchange.setException(e);
+                    }
+                    if (exchange.getException() != null || exchange.isRollbackOnly()) {
+                        status.setRollbackOnly();
+                    }
+                });
+            } catch (RuntimeException commitOrRollbackFailure) {
+                // A rollback that fails (the connection is already gone) must not hide why the attempt failed:
+                // the original failure decides between redelivery and dead letter.
+                if (exchange.getException() != null) {
+                    exchange.getException().addSuppressed(commitOrRollbackFailure);
+                } else {
+                    exchange.setException(commitOrRollbackFailure);
+                }
             }
-            if (exchange.getException() != null || exchange.isRollbackOnly()) {
-                status.setRollbackOnly();
-            }
-        }));
+        });
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.support.KafkaOffsets;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;

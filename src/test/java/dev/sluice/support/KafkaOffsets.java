@@ -1,4 +1,4 @@
-package dev.sluice.reconciliation;
+package dev.sluice.support;
 
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,16 +11,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads offsets from the broker, the way an operator's tooling would: nothing estimated locally. */
-final class KafkaOffsets implements AutoCloseable {
+public final class KafkaOffsets implements AutoCloseable {
 
     private final Admin admin;
 
-    KafkaOffsets(String bootstrapServers) {
+    public KafkaOffsets(String bootstrapServers) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     /** Log-end offset of every partition of the topic. */
-    Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
+    public Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
         var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
         Map<TopicPartition, OffsetSpec> latest = partitions.stream()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
@@ -29,12 +29,12 @@ final class KafkaOffsets implements AutoCloseable {
     }
 
     /** Records ever written to the topic (no compaction or retention in tests, so the sum of end offsets). */
-    long recordCount(String topic) throws ExecutionException, InterruptedException {
+    public long recordCount(String topic) throws ExecutionException, InterruptedException {
         return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Log-end minus committed offset, per partition; a partition the group never committed counts from 0. */
-    Map<TopicPartition, Long> lag(String group, String topic) throws ExecutionException, InterruptedException {
+    public Map<TopicPartition, Long> lag(String group, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed =
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         return endOffsets(topic).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, end -> {

@@ -1,0 +1,144 @@
+package dev.sluice.resilience;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.TcpProxy;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Drill "database down", short enough for CI: under load, the line to PostgreSQL is cut for 20 s (a proxy between
+ * Sluice and the database) and restored. The breaker opens, the consumer pauses, nothing healthy is dead-lettered,
+ * and the end state reconciles exactly.
+ */
+@SpringBootTest
+@ActiveProfiles("test")
+@EmbeddedKafka(kraft = true, partitions = 6, topics = {"events.main", "events.dlq"})
+@DirtiesContext
+class DatabaseOutageIntegrationTest {
+
+    private static final URI DATABASE = URI.create(System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
+            "jdbc:postgresql://127.0.0.1:5432/sluice_test").substring("jdbc:".length()));
+    private static final TcpProxy LINE_TO_DATABASE = TcpProxy.to(DATABASE.getHost(),
+            DATABASE.getPort() < 0 ? 5432 : DATABASE.getPort());
+
+    @DynamicPropertySource
+    static void throughTheProxy(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url",
+                () -> "jdbc:postgresql://127.0.0.1:" + LINE_TO_DATABASE.port() + DATABASE.getPath());
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    CircuitBreaker databaseCircuitBreaker;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @AfterAll
+    static void closeProxy() {
+        LINE_TO_DATABASE.close();
+    }
+
+    @Test
+    void databaseOutageUnderLoadLosesNothingDeadLettersNothingHealthyAndRecovers() throws Exception {
+        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        List<String> transitions = new CopyOnWriteArrayList<>();
+        databaseCircuitBreaker.getEventPublisher()
+                .onStateTransition(event -> transitions.add(event.getStateTransition().name()));
+        AtomicBoolean consumerPaused = watchForSuspension("ingest");
+
+        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(this::produceTenSecondsOfLoad);
+        Thread.sleep(3_000);
+        LINE_TO_DATABASE.cut();
+        Thread.sleep(20_000);
+        LINE_TO_DATABASE.restore();
+        long restoredAt = System.nanoTime();
+        LoadGenerator.Summary sent = load.get();
+
+        try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(count("reviews")).isEqualTo(sent.uniqueValid());
+                assertThat(count("dlq_events")).isEqualTo(sent.invalid());
+                assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
+            });
+            long recoverySeconds = Duration.ofNanos(System.nanoTime() - restoredAt).toSeconds();
+            assertThat(offsets.recordCount("events.dlq")).isEqualTo(sent.invalid());
+            assertThat(deadLetterReasons()).doesNotContainKeys("retries_exhausted", "unexpected", "rejected_by_database");
+            assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class))
+                    .isEqualTo(sent.uniqueValid());
+            assertThat(transitions).contains("CLOSED_TO_OPEN").last().isIn("HALF_OPEN_TO_CLOSED");
+            assertThat(consumerPaused).isTrue();
+            System.out.printf("Drill database-down (20 s, CI): produced=%d uniqueValid=%d rows=%d dlq=%d (invalid %d) "
+                            + "duplicates=0 breaker=%s recovered %d s after the database returned%n",
+                    sent.sent(), sent.uniqueValid(), count("reviews"), count("dlq_events"), sent.invalid(),
+                    transitions, recoverySeconds);
+        }
+    }
+
+    private LoadGenerator.Summary produceTenSecondsOfLoad() {
+        try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
+            return LoadGenerator.run(new LoadGenerator.Options(broker.getBrokersAsString(), "events.main", 400,
+                    Duration.ofSeconds(10), Long.MAX_VALUE, 80, 5, 1, 11), producer, null);
+        }
+    }
+
+    private AtomicBoolean watchForSuspension(String routeId) {
+        AtomicBoolean seen = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!seen.get() && !Thread.currentThread().isInterrupted()) {
+                if (camel.getRouteController().getRouteStatus(routeId).isSuspended()) {
+                    seen.set(true);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "suspension-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return seen;
+    }
+
+    private long count(String table) {
+        return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
+    }
+
+    private Map<String, Long> deadLetterReasons() {
+        return jdbc.query("SELECT reason, count(*) AS n FROM dlq_events GROUP BY reason", rs -> {
+            Map<String, Long> byReason = new java.util.TreeMap<>();
+            while (rs.next()) {
+                byReason.put(rs.getString("reason"), rs.getLong("n"));
+            }
+            return byReason;
+        });
+    }
+}
