@@ -1,0 +1,136 @@
+package dev.sluice.resilience;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.support.KafkaOffsets;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Drill "consumer crash", short enough for CI: Sluice runs in a child JVM and is killed with SIGKILL twice while
+ * events flow, then restarted each time. No graceful shutdown, no final commit: whatever was written but not yet
+ * committed is read again, and the idempotent consumer must absorb it.
+ */
+class ConsumerCrashIntegrationTest {
+
+    private static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
+            "jdbc:postgresql://127.0.0.1:5432/sluice_test");
+
+    private final List<Process> children = new ArrayList<>();
+    private EmbeddedKafkaKraftBroker broker;
+
+    @AfterEach
+    void stopEverything() {
+        children.forEach(Process::destroyForcibly);
+        if (broker != null) {
+            broker.destroy();
+        }
+    }
+
+    @Test
+    void killMinusNineTwiceMidStreamStillReconcilesExactly() throws Exception {
+        assumeTrue(answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
+        broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
+        broker.afterPropertiesSet();
+        String kafka = broker.getBrokersAsString();
+
+        Process sluice = startSluice(kafka, 1);
+        truncateTables();
+        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(() -> produce(kafka));
+        long kills = 0;
+        for (int crash = 1; crash <= 2; crash++) {
+            Thread.sleep(4_000);
+            sluice.destroyForcibly().waitFor();
+            kills++;
+            sluice = startSluice(kafka, crash + 1);
+        }
+        LoadGenerator.Summary sent = load.get();
+
+        try (KafkaOffsets offsets = new KafkaOffsets(kafka)) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(count("SELECT count(*) FROM reviews")).isEqualTo(sent.uniqueValid());
+                assertThat(count("SELECT count(*) FROM dlq_events")).isEqualTo(sent.invalid());
+                assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
+            });
+            assertThat(count("SELECT count(DISTINCT event_id) FROM reviews")).isEqualTo(sent.uniqueValid());
+            assertThat(offsets.recordCount("events.dlq")).isEqualTo(sent.invalid());
+            System.out.printf("Drill consumer-crash (CI): kill -9 x%d; produced=%d uniqueValid=%d rows=%d dlq=%d "
+                    + "(invalid %d) duplicates=0%n", kills, sent.sent(), sent.uniqueValid(),
+                    count("SELECT count(*) FROM reviews"), count("SELECT count(*) FROM dlq_events"), sent.invalid());
+        }
+    }
+
+    private Process startSluice(String kafka, int run) throws IOException {
+        Path log = Path.of("target", "crash-drill-sluice-" + run + ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                "dev.sluice.SluiceApplication", "--server.port=0", "--camel.main.name=crash-drill-" + run)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("SLUICE_KAFKA_BOOTSTRAP_SERVERS", kafka);
+        builder.environment().put("SLUICE_DB_URL", DATABASE_URL);
+        builder.environment().put("SLUICE_DB_USER", System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"));
+        Process child = builder.start();
+        children.add(child);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            assertThat(child.isAlive()).as("Sluice run %d died; see %s", run, log).isTrue();
+            return Files.readString(log).contains("Started SluiceApplication");
+        });
+        return child;
+    }
+
+    private static LoadGenerator.Summary produce(String kafka) {
+        try (Producer<String, byte[]> producer = LoadGenerator.createProducer(kafka)) {
+            return LoadGenerator.run(new LoadGenerator.Options(kafka, "events.main", 300, Duration.ofSeconds(15),
+                    Long.MAX_VALUE, 80, 5, 1, 23), producer, null);
+        }
+    }
+
+    private static void truncateTables() throws Exception {
+        try (Connection db = connect(); Statement sql = db.createStatement()) {
+            sql.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        }
+    }
+
+    private static long count(String query) throws Exception {
+        try (Connection db = connect(); Statement sql = db.createStatement(); ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection(DATABASE_URL, System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"),
+                System.getenv().getOrDefault("SLUICE_TEST_DB_PASSWORD", ""));
+    }
+
+    private static boolean answers(String jdbcUrl) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
