@@ -19,7 +19,10 @@ public enum FailureReason {
     UNROUTABLE,
     /** PostgreSQL refused the row for good (constraint, bad encoding, ...): retrying cannot help. */
     REJECTED_BY_DATABASE,
-    /** A transient failure outlived every redelivery. */
+    /**
+     * Contention (deadlock, serialization failure, lock or statement timeout) outlived every redelivery. A database
+     * outage never ends here: those events go back to Kafka uncommitted (see {@link TransientFailures}).
+     */
     RETRIES_EXHAUSTED,
     /** Anything not classified above; a bug or a case to classify. */
     UNEXPECTED;

@@ -49,7 +49,22 @@ public final class TransientFailures {
     }
 
     public static boolean isDatabaseUnavailable(Throwable failure) {
-        return causedBy(failure, DATABASE_UNAVAILABLE);
+        return causedBy(failure, DATABASE_UNAVAILABLE) && !eventSpecific(failure);
+    }
+
+    /**
+     * Spring files SQLSTATE classes 54 (program limit exceeded, e.g. an index row too large for this event) and 58
+     * (system error) under resource failures, but waiting cannot fix them for this event: treated as unavailable,
+     * such an event would hold its partition forever. They are redelivered a few times, then dead-lettered.
+     */
+    private static boolean eventSpecific(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("54") || sql.getSQLState().startsWith("58"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every redeliverable type, for {@code onException}. */
