@@ -1,11 +1,11 @@
 package dev.sluice.reconciliation;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;
@@ -59,16 +59,16 @@ abstract class ReconciliationScenarios {
         assertThat(sent.duplicates()).isGreaterThan(800);
         assertThat(sent.invalid()).isGreaterThan(50);
         awaitExactReconciliation(sent.uniqueValid(), sent.invalid());
-        assertThat(deadLettersByReason()).containsOnlyKeys("malformed", "invalid", "unsupported_schema");
+        assertThat(PipelineTables.deadLettersByReason(jdbc)).containsOnlyKeys("malformed", "invalid", "unsupported_schema");
     }
 
     @Test
     void restartingTheCamelContextMidStreamStillReconcilesExactly() throws Exception {
         CompletableFuture<LoadGenerator.Summary> firstHalf = CompletableFuture.supplyAsync(() -> produce(5_000, 7));
-        await().atMost(Duration.ofMinutes(2)).until(() -> count("reviews") >= 1_000);
+        await().atMost(Duration.ofMinutes(2)).until(() -> PipelineTables.count(jdbc, "reviews") >= 1_000);
 
         camel.stop();
-        long rowsWhileStopped = count("reviews");
+        long rowsWhileStopped = PipelineTables.count(jdbc, "reviews");
         camel.start();
 
         LoadGenerator.Summary first = firstHalf.get();
@@ -85,31 +85,17 @@ abstract class ReconciliationScenarios {
 
     private void awaitExactReconciliation(long expectedRows, long expectedDeadLetters) throws Exception {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(count("reviews")).isEqualTo(expectedRows);
-            assertThat(count("dlq_events")).isEqualTo(expectedDeadLetters);
+            assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
+            assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
             assertThat(offsets.lag(GROUP, EVENTS)).hasSize(6).allSatisfy((partition, lag) -> assertThat(lag).isZero());
         });
         // Everything is committed, so nothing more can arrive: the counts are final, not a passing moment.
-        assertThat(count("reviews")).isEqualTo(expectedRows);
+        assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class)).isEqualTo(expectedRows);
-        assertThat(count("dlq_events")).isEqualTo(expectedDeadLetters);
+        assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
         assertThat(offsets.recordCount(DEAD_LETTERS)).isEqualTo(expectedDeadLetters);
-        assertThat(count("idempotency_markers")).isEqualTo(expectedRows);
+        assertThat(PipelineTables.count(jdbc, "idempotency_markers")).isEqualTo(expectedRows);
         System.out.printf("Reconciled: rows=%d (expected %d) dlq_events=%d dlq_topic=%d (expected %d) lag=0 on 6 partitions%n",
-                count("reviews"), expectedRows, count("dlq_events"), offsets.recordCount(DEAD_LETTERS), expectedDeadLetters);
-    }
-
-    private long count(String table) {
-        return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
-    }
-
-    private Map<String, Long> deadLettersByReason() {
-        return jdbc.query("SELECT reason, count(*) AS n FROM dlq_events GROUP BY reason", rs -> {
-            Map<String, Long> byReason = new java.util.TreeMap<>();
-            while (rs.next()) {
-                byReason.put(rs.getString("reason"), rs.getLong("n"));
-            }
-            return byReason;
-        });
+                PipelineTables.count(jdbc, "reviews"), expectedRows, PipelineTables.count(jdbc, "dlq_events"), offsets.recordCount(DEAD_LETTERS), expectedDeadLetters);
     }
 }

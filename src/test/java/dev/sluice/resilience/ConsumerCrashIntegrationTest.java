@@ -1,9 +1,6 @@
 package dev.sluice.resilience;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.TestDatabaseFallback;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +47,7 @@ class ConsumerCrashIntegrationTest {
 
     @Test
     void killMinusNineTwiceMidStreamStillReconcilesExactly() throws Exception {
-        assumeTrue(answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
+        assumeTrue(TestDatabaseFallback.answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
         broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
         broker.afterPropertiesSet();
         String kafka = broker.getBrokersAsString();
@@ -122,15 +120,5 @@ class ConsumerCrashIntegrationTest {
     private static Connection connect() throws Exception {
         return DriverManager.getConnection(DATABASE_URL, System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"),
                 System.getenv().getOrDefault("SLUICE_TEST_DB_PASSWORD", ""));
-    }
-
-    private static boolean answers(String jdbcUrl) {
-        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -3,13 +3,13 @@ package dev.sluice.resilience;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.support.TcpProxy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
@@ -84,20 +84,20 @@ class DatabaseOutageIntegrationTest {
 
         try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                assertThat(count("reviews")).isEqualTo(sent.uniqueValid());
-                assertThat(count("dlq_events")).isEqualTo(sent.invalid());
+                assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(sent.uniqueValid());
+                assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(sent.invalid());
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
             long recoverySeconds = Duration.ofNanos(System.nanoTime() - restoredAt).toSeconds();
             assertThat(offsets.recordCount("events.dlq")).isEqualTo(sent.invalid());
-            assertThat(deadLetterReasons()).doesNotContainKeys("retries_exhausted", "unexpected", "rejected_by_database");
+            assertThat(PipelineTables.deadLettersByReason(jdbc)).doesNotContainKeys("retries_exhausted", "unexpected", "rejected_by_database");
             assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class))
                     .isEqualTo(sent.uniqueValid());
             assertThat(transitions).contains("CLOSED_TO_OPEN").last().isIn("HALF_OPEN_TO_CLOSED");
             assertThat(consumerPaused).isTrue();
             System.out.printf("Drill database-down (20 s, CI): produced=%d uniqueValid=%d rows=%d dlq=%d (invalid %d) "
                             + "duplicates=0 breaker=%s recovered %d s after the database returned%n",
-                    sent.sent(), sent.uniqueValid(), count("reviews"), count("dlq_events"), sent.invalid(),
+                    sent.sent(), sent.uniqueValid(), PipelineTables.count(jdbc, "reviews"), PipelineTables.count(jdbc, "dlq_events"), sent.invalid(),
                     transitions, recoverySeconds);
         }
     }
@@ -126,19 +126,5 @@ class DatabaseOutageIntegrationTest {
         watcher.setDaemon(true);
         watcher.start();
         return seen;
-    }
-
-    private long count(String table) {
-        return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
-    }
-
-    private Map<String, Long> deadLetterReasons() {
-        return jdbc.query("SELECT reason, count(*) AS n FROM dlq_events GROUP BY reason", rs -> {
-            Map<String, Long> byReason = new java.util.TreeMap<>();
-            while (rs.next()) {
-                byReason.put(rs.getString("reason"), rs.getLong("n"));
-            }
-            return byReason;
-        });
     }
 }

@@ -52,7 +52,8 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
         return embedded.getJdbcUrl("postgres", "postgres");
     }
 
-    private static boolean answers(String jdbcUrl) {
+    /** Whether something accepts TCP connections where the JDBC URL points. */
+    public static boolean answers(String jdbcUrl) {
         URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()), 1000);
