@@ -1,0 +1,133 @@
+package dev.sluice.extension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.loadgen.ReviewEvents;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The promise that a second event type is files, not Java: a routes directory with the shipped routes plus one
+ * schema and one store route for {@code order_placed}, and a table. Orders and reviews then flow side by side.
+ */
+@SpringBootTest
+@ActiveProfiles("test")
+@EmbeddedKafka(kraft = true, partitions = 1, topics = {"events.main", "events.dlq"})
+@DirtiesContext
+class SecondEventTypeIntegrationTest {
+
+    private static final Path ROUTES = routesWithOrders();
+
+    @DynamicPropertySource
+    static void routesDirectory(DynamicPropertyRegistry registry) {
+        registry.add("sluice.routes-directory", ROUTES::toString);
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @Test
+    void orderPlacedEventsLandInTheirOwnTableNextToReviews() {
+        // In a real deployment this table is a Flyway migration; the point here is that no Java changes.
+        jdbc.execute("CREATE TABLE IF NOT EXISTS orders_test (order_id text PRIMARY KEY, user_key text NOT NULL,"
+                + " amount_cents bigint NOT NULL, event_id uuid NOT NULL UNIQUE)");
+        jdbc.execute("TRUNCATE orders_test");
+        UUID orderEvent = UUID.randomUUID();
+        UUID reviewEvent = UUID.randomUUID();
+        String order = """
+                {"event_id":"%s","event_type":"order_placed","key":"user:9","ts":"%s","schema_version":1,
+                 "payload":{"order_id":"o-%s","amount_cents":1299}}""".formatted(orderEvent, Instant.now(), orderEvent);
+
+        try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
+            producer.send(new ProducerRecord<>("events.main", "user:9", order.getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>("events.main", "user:9", order.getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>("events.main", "user:9",
+                    ReviewEvents.valid(reviewEvent, "user:9", "r-" + reviewEvent, 5, "next to an order")));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM reviews WHERE event_id = ?", Long.class, reviewEvent))
+                    .isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT amount_cents FROM orders_test WHERE event_id = ?", Long.class,
+                    orderEvent)).isEqualTo(1299);
+        });
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders_test", Long.class)).isEqualTo(1);
+    }
+
+    private static Path routesWithOrders() {
+        try {
+            Path routes = Files.createTempDirectory("sluice-routes");
+            Files.createDirectories(routes.resolve("schemas"));
+            try (Stream<Path> shipped = Files.list(Path.of("routes-yaml"))) {
+                for (Path file : shipped.filter(Files::isRegularFile).toList()) {
+                    Files.copy(file, routes.resolve(file.getFileName()));
+                }
+            }
+            try (Stream<Path> schemas = Files.list(Path.of("routes-yaml", "schemas"))) {
+                for (Path file : schemas.toList()) {
+                    Files.copy(file, routes.resolve("schemas").resolve(file.getFileName()));
+                }
+            }
+            Files.writeString(routes.resolve("schemas/order_placed.v1.schema.json"), """
+                    {"type": "object", "required": ["order_id", "amount_cents"],
+                     "properties": {"order_id": {"type": "string", "minLength": 1},
+                                    "amount_cents": {"type": "integer", "minimum": 0}}}""");
+            Files.writeString(routes.resolve("store-order_placed.camel.yaml"), """
+                    - route:
+                        id: store-order_placed
+                        routeConfigurationId: propagate-failures
+                        from:
+                          uri: direct:store-order_placed
+                          steps:
+                            - circuitBreaker:
+                                resilience4jConfiguration:
+                                  circuitBreaker: databaseCircuitBreaker
+                                  throwExceptionWhenHalfOpenOrOpenState: true
+                                steps:
+                                  - policy:
+                                      ref: attemptTransaction
+                                      steps:
+                                        - idempotentConsumer:
+                                            header: sluiceEventId
+                                            idempotentRepository: eventIdRepository
+                                            removeOnFailure: false
+                                            steps:
+                                              - to:
+                                                  uri: >-
+                                                    sql:INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
+                                                    VALUES (:#${body[payload][order_id]}, :#${body[key]},
+                                                    :#${body[payload][amount_cents]}, CAST(:#${body[event_id]} AS uuid))
+                                                    ON CONFLICT (order_id) DO NOTHING
+                                                  parameters:
+                                                    noop: true
+                    """);
+            return routes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
