@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.sluice.loadgen.LoadGenerator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.support.TestDatabaseFallback;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,14 +46,14 @@ public final class LocalSluice {
 
     private static String startEmbeddedPostgres() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
-            return postgres.getJdbcUrl("postgres", "postgres");
-        } catch (Exception | Error e) {
-            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            return TestDatabaseFallback.embeddedUrl();
+        } catch (RuntimeException | Error e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String reason = cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage().lines().findFirst().orElse("");
             System.err.printf("Embedded PostgreSQL could not start (%s; it refuses to run as root). "
                     + "Point Sluice at a running PostgreSQL instead: "
-                    + "SLUICE_DB_URL=jdbc:postgresql://127.0.0.1:5432/sluice SLUICE_DB_USER=postgres mvn spring-boot:test-run%n", cause);
+                    + "SLUICE_DB_URL=jdbc:postgresql://127.0.0.1:5432/sluice SLUICE_DB_USER=postgres mvn spring-boot:test-run%n", reason);
             System.exit(2);
             return null;
         }
@@ -85,13 +85,5 @@ public final class LocalSluice {
         }).scheduleAtFixedRate(() -> System.out.printf("[demo] reviews=%d dead letters=%d%n",
                 jdbc.queryForObject("SELECT count(*) FROM reviews", Long.class),
                 jdbc.queryForObject("SELECT count(*) FROM dlq_events", Long.class)), 10, 10, TimeUnit.SECONDS);
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // shutting down anyway
-        }
     }
 }

@@ -34,7 +34,8 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
                 "spring.datasource.password", "")));
     }
 
-    private static synchronized String embeddedUrl() {
+    /** Starts the embedded PostgreSQL once per JVM (the demo uses it too) and returns its JDBC URL. */
+    public static synchronized String embeddedUrl() {
         if (embedded == null) {
             try {
                 embedded = EmbeddedPostgres.builder().start();
