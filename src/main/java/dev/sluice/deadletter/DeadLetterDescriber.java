@@ -34,9 +34,20 @@ public class DeadLetterDescriber {
         message.setHeader(DeadLetterHeaders.EVENT_ID, exchange.getProperty(FailureTracker.EVENT_ID, String.class));
         message.setHeader(DeadLetterHeaders.ATTEMPTS,
                 String.valueOf(exchange.getProperty(FailureTracker.ATTEMPTS, 1, Integer.class)));
+        message.setHeader(DeadLetterHeaders.REPLAY_COUNT, String.valueOf(replayCount(message)));
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
         message.setHeader(DeadLetterHeaders.FIRST_FAILURE_TIME,
                 (firstFailure == null ? Instant.now() : firstFailure).toString());
+    }
+
+    /** A record that never went through a replay has no header: count 0. Kafka delivers the header as bytes. */
+    static int replayCount(Message message) {
+        String count = message.getHeader(DeadLetterHeaders.REPLAY_COUNT, String.class);
+        try {
+            return count == null ? 0 : Integer.parseInt(count.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static FailureReason classify(Throwable failure) {

@@ -16,6 +16,11 @@ public final class DeadLetterHeaders {
     public static final String EVENT_ID = "sluice_dlq_event_id";
     public static final String ATTEMPTS = "sluice_dlq_attempts";
     public static final String FIRST_FAILURE_TIME = "sluice_dlq_first_failure_time";
+    /**
+     * How many times this event was replayed from the dead-letter channel. Set by {@link DeadLetterReplay} on the
+     * record it sends back to the events topic, and carried into the event's next dead letter if it fails again.
+     */
+    public static final String REPLAY_COUNT = "sluice_replay_count";
 
     private DeadLetterHeaders() {
     }

@@ -15,7 +15,7 @@ public class DeadLetterRoute extends RouteBuilder {
 
     static final String INSERT_DLQ_EVENT = "sql:INSERT INTO dlq_events (reason, exception_class, exception_message,"
             + " event_id, source_topic, source_partition, source_offset, record_key, original_value, attempts,"
-            + " first_failed_at) VALUES (:#" + DeadLetterHeaders.REASON
+            + " first_failed_at, replay_count) VALUES (:#" + DeadLetterHeaders.REASON
             + ", :#" + DeadLetterHeaders.EXCEPTION_CLASS
             + ", :#" + DeadLetterHeaders.EXCEPTION_MESSAGE
             + ", :#${header." + DeadLetterHeaders.EVENT_ID + "}"
@@ -25,7 +25,8 @@ public class DeadLetterRoute extends RouteBuilder {
             + ", :#${header." + DeadLetterHeaders.ORIGINAL_KEY + "}"
             + ", :#${body}"
             + ", CAST(:#" + DeadLetterHeaders.ATTEMPTS + " AS integer)"
-            + ", CAST(:#" + DeadLetterHeaders.FIRST_FAILURE_TIME + " AS timestamptz))"
+            + ", CAST(:#" + DeadLetterHeaders.FIRST_FAILURE_TIME + " AS timestamptz)"
+            + ", CAST(:#" + DeadLetterHeaders.REPLAY_COUNT + " AS integer))"
             + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING?noop=true";
 
     @Override
