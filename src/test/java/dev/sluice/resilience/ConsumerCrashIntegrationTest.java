@@ -10,12 +10,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.TestDatabaseFallback;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -27,10 +31,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Drill "consumer crash", short enough for CI: Sluice runs in a child JVM and is killed with SIGKILL twice while
  * events flow, then restarted each time. No graceful shutdown, no final commit: whatever was written but not yet
- * committed is read again, and the idempotent consumer must absorb it.
+ * committed is read again, and the idempotent consumer must absorb it. And its opposite, SIGTERM: a graceful stop
+ * finishes the record in hand, commits everything written and exits within a bounded time.
  */
 class ConsumerCrashIntegrationTest {
 
+    /** Camel's shutdown timeout (application.yaml) plus the JVM's own start-to-exit overhead. */
+    private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(30);
     private static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
             "jdbc:postgresql://127.0.0.1:5432/sluice_test");
 
@@ -76,6 +83,55 @@ class ConsumerCrashIntegrationTest {
                     + "(invalid %d) duplicates=0%n", kills, sent.sent(), sent.uniqueValid(),
                     count("SELECT count(*) FROM reviews"), count("SELECT count(*) FROM dlq_events"), sent.invalid());
         }
+    }
+
+    @Test
+    void sigtermFinishesTheRecordInHandCommitsEverythingWrittenAndExitsWithinTheBound() throws Exception {
+        assumeTrue(TestDatabaseFallback.answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
+        broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
+        broker.afterPropertiesSet();
+        String kafka = broker.getBrokersAsString();
+
+        Process sluice = startSluice(kafka, 1);
+        truncateTables();
+        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(() -> produce(kafka));
+        Thread.sleep(6_000);
+        long stopping = System.nanoTime();
+        sluice.destroy();
+        boolean exited = sluice.waitFor(SHUTDOWN_BOUND.toSeconds(), TimeUnit.SECONDS);
+        Duration stopTook = Duration.ofNanos(System.nanoTime() - stopping);
+        assertThat(exited).as("Sluice still running %s after SIGTERM", SHUTDOWN_BOUND).isTrue();
+
+        try (KafkaOffsets offsets = new KafkaOffsets(kafka)) {
+            Map<TopicPartition, Long> committed = offsets.committed("sluice", "events.main");
+            Map<Integer, Long> lastWritten = lastWrittenOffsetByPartition();
+            assertThat(lastWritten).as("something was written before the stop").isNotEmpty();
+            lastWritten.forEach((partition, offset) -> assertThat(committed.get(new TopicPartition("events.main", partition)))
+                    .as("committed offset of partition %d, whose last written record is at %d", partition, offset)
+                    .isGreaterThan(offset));
+            System.out.printf("Graceful stop: SIGTERM to exit %d ms; every written record committed on %d partitions%n",
+                    stopTook.toMillis(), lastWritten.size());
+
+            startSluice(kafka, 2);
+            LoadGenerator.Summary sent = load.get();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(count("SELECT count(*) FROM reviews")).isEqualTo(sent.uniqueValid());
+                assertThat(count("SELECT count(*) FROM dlq_events")).isEqualTo(sent.invalid());
+                assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
+            });
+        }
+    }
+
+    private static Map<Integer, Long> lastWrittenOffsetByPartition() throws Exception {
+        Map<Integer, Long> last = new TreeMap<>();
+        try (Connection db = connect(); Statement sql = db.createStatement(); ResultSet rows = sql.executeQuery(
+                "SELECT source_partition, max(source_offset) FROM (SELECT source_partition, source_offset FROM reviews"
+                        + " UNION ALL SELECT source_partition, source_offset FROM dlq_events) written GROUP BY 1")) {
+            while (rows.next()) {
+                last.put(rows.getInt(1), rows.getLong(2));
+            }
+        }
+        return last;
     }
 
     private Process startSluice(String kafka, int run) throws IOException {

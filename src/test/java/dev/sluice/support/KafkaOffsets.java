@@ -35,12 +35,18 @@ public final class KafkaOffsets implements AutoCloseable {
 
     /** Log-end minus committed offset, per partition; a partition the group never committed counts from 0. */
     public Map<TopicPartition, Long> lag(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, Long> committed = committed(group, topic);
+        return endOffsets(topic).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                end -> end.getValue() - committed.getOrDefault(end.getKey(), 0L)));
+    }
+
+    /** The group's committed offset (the next record it will read) of every partition of the topic it committed. */
+    public Map<TopicPartition, Long> committed(String group, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed =
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return endOffsets(topic).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, end -> {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            return end.getValue() - (done == null ? 0 : done.offset());
-        }));
+        return committed.entrySet().stream()
+                .filter(entry -> entry.getKey().topic().equals(topic) && entry.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
     }
 
     @Override
