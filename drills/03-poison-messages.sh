@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Drill 3, poison messages: a healthy stream with POISON_PERCENT malformed and invalid events mixed in (malformed JSON,
+# out-of-range rating, missing field, bad event_id, unknown schema version). All of them, and only they, must end in
+# the dead-letter channel, each with its reason; the stream around them must not slow down or stop.
+source "$(dirname "$0")/lib.sh"
+RATE=${RATE:-300} POISON_PERCENT=${POISON_PERCENT:-10}
+
+begin
+start_sluice sluice
+watch_pipeline
+produce poisoned --rate="$RATE" --duration=40s --duplicate-percent=5 --invalid-percent="$POISON_PERCENT"
+wait_for_load
+fault_ended=$(now_ms)
+reconcile "$fault_ended"
+say "dead letters by reason: $(sql "SELECT string_agg(reason || '=' || n, ' ') FROM (SELECT reason, count(*) n FROM dlq_events GROUP BY 1 ORDER BY 1) r")"
+say "every dead letter carries its original bytes: $(sql "SELECT count(*) FILTER (WHERE original_value IS NULL OR length(original_value) = 0) = 0 FROM dlq_events")"
