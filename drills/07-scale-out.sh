@@ -16,4 +16,5 @@ kill_sluice sluice-b KILL
 fault_ended=$(now_ms)
 wait_for_load
 reconcile "$fault_ended"
-say "rows written per instance are not tracked; partitions per instance after the kill: $(grep -c 'Assigned\|assigned' "$WORK"/sluice-a-1.log || true) assignment lines in sluice-a's log"
+say "sluice-b before the kill: $(grep -o 'Adding newly assigned partitions: [^"]*' "$WORK"/sluice-b-1.log | tail -1 || true)"
+say "sluice-a at the end:      $(grep -o 'Adding newly assigned partitions: [^"]*' "$WORK"/sluice-a-1.log | tail -1 || true)"

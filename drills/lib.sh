@@ -143,6 +143,9 @@ cleanup() {
 
 # begin: a clean slate (fresh database and broker log), everything torn down on exit however the drill ends.
 begin() {
+  # One measured run at a time on this machine (benchmarks take the same lock).
+  exec 9> /tmp/sluice-heavy.lock
+  flock 9
   for port in "$KAFKA_PORT" "$((KAFKA_PORT + 1))" "$PG_PORT"; do
     if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then say "port $port is taken: is another drill running?"; exit 2; fi
   done
