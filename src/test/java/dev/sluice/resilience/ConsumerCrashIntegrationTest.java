@@ -54,14 +54,9 @@ class ConsumerCrashIntegrationTest {
 
     @Test
     void killMinusNineTwiceMidStreamStillReconcilesExactly() throws Exception {
-        assumeTrue(TestDatabaseFallback.answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
-        broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
-        broker.afterPropertiesSet();
-        String kafka = broker.getBrokersAsString();
-
+        String kafka = startBroker();
         Process sluice = startSluice(kafka, 1);
-        truncateTables();
-        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(() -> produce(kafka));
+        CompletableFuture<LoadGenerator.Summary> load = startLoad(kafka);
         long kills = 0;
         for (int crash = 1; crash <= 2; crash++) {
             Thread.sleep(4_000);
@@ -87,14 +82,9 @@ class ConsumerCrashIntegrationTest {
 
     @Test
     void sigtermFinishesTheRecordInHandCommitsEverythingWrittenAndExitsWithinTheBound() throws Exception {
-        assumeTrue(TestDatabaseFallback.answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
-        broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
-        broker.afterPropertiesSet();
-        String kafka = broker.getBrokersAsString();
-
+        String kafka = startBroker();
         Process sluice = startSluice(kafka, 1);
-        truncateTables();
-        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(() -> produce(kafka));
+        CompletableFuture<LoadGenerator.Summary> load = startLoad(kafka);
         Thread.sleep(6_000);
         long stopping = System.nanoTime();
         sluice.destroy();
@@ -120,6 +110,19 @@ class ConsumerCrashIntegrationTest {
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
         }
+    }
+
+    private String startBroker() {
+        assumeTrue(TestDatabaseFallback.answers(DATABASE_URL), "needs the PostgreSQL at " + DATABASE_URL + " (a child JVM cannot share an embedded one)");
+        broker = new EmbeddedKafkaKraftBroker(1, 6, "events.main", "events.dlq");
+        broker.afterPropertiesSet();
+        return broker.getBrokersAsString();
+    }
+
+    /** 15 s of events at 300/s on empty tables (the first Sluice has migrated them by now). */
+    private static CompletableFuture<LoadGenerator.Summary> startLoad(String kafka) throws Exception {
+        truncateTables();
+        return CompletableFuture.supplyAsync(() -> produce(kafka));
     }
 
     private static Map<Integer, Long> lastWrittenOffsetByPartition() throws Exception {
