@@ -134,11 +134,17 @@ wait_for_log() {
 }
 
 cleanup() {
+  local status=$?
   for pid in "${SLUICE_PIDS[@]}" "${BACKGROUND_PIDS[@]}" ${LOAD_PID:-} ${KAFKA_PID:-}; do
     { kill -9 "$pid" && wait "$pid"; } 2> /dev/null || true
   done
   [ ! -f "$WORK/pg/data/postmaster.pid" ] || stop_postgres || true
-  if [ "${SLUICE_DRILL_KEEP:-false}" != true ]; then rm -rf "$WORK/pg/data" "$WORK/kafka/logs"; fi
+  # A failed drill keeps its database and broker log: they are the evidence (postmortems/).
+  if [ "$status" -ne 0 ] || [ "${SLUICE_DRILL_KEEP:-false}" = true ]; then
+    say "kept for inspection: $WORK/pg/data (start it with: $PG_BIN/pg_ctl -D $WORK/pg/data -o '-p $PG_PORT' start) and $WORK/kafka/logs"
+  else
+    rm -rf "$WORK/pg/data" "$WORK/kafka/logs"
+  fi
 }
 
 # begin: a clean slate (fresh database and broker log), everything torn down on exit however the drill ends.
