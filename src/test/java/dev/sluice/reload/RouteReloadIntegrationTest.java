@@ -22,6 +22,7 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,11 @@ class RouteReloadIntegrationTest {
         producer = LoadGenerator.createProducer(broker.getBrokersAsString());
         shippedStore = Files.readString(STORE);
         shippedIngest = Files.readString(INGEST);
+    }
+
+    @AfterAll
+    static void stopCopyingTheConsole() {
+        CONSOLE.close();
     }
 
     @AfterEach
