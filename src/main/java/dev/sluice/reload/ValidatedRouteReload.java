@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * removes the running route first and then builds the new one, so an edit that does not build (bad YAML, an unknown
  * endpoint or bean) leaves a hole where the route was, and events routed there are dead-lettered as unroutable.
  * Here the edit is first built as a stopped copy under another id; only if that succeeds is it swapped in (Camel
- * stops the old route gracefully, in-flight events finish, and the Kafka consumer commits what was written). If the
- * swap itself fails, the last good version of the file is put back. A deleted file removes its routes.
+ * stops the old route gracefully, in-flight events finish, and the Kafka consumer commits what was written; the
+ * other Kafka consumers pause for the swap). If the swap itself fails, the last good version of the file is put back. A deleted file removes its routes.
  */
 public class ValidatedRouteReload implements ResourceReload {
 
@@ -60,12 +62,14 @@ public class ValidatedRouteReload implements ResourceReload {
             }
             // One snapshot of the text for the check and the swap: an editor still writing cannot slip in between.
             String text = Files.readString(file);
+            Set<String> replacing;
             try {
-                buildStoppedCopy(text, resource.getLocation());
+                replacing = buildStoppedCopy(text, resource.getLocation());
             } catch (Exception e) {
                 status.rejected(file, e);
                 return;
             }
+            List<String> paused = pauseOtherKafkaConsumers(replacing);
             try {
                 Set<String> ids = loader().updateRoutes(List.of(ResourceHelper.fromString(resource.getLocation(), text)));
                 lastGood.put(file, text);
@@ -73,16 +77,21 @@ public class ValidatedRouteReload implements ResourceReload {
             } catch (Exception e) {
                 restoreLastGood(file, resource.getLocation());
                 status.rejected(file, e);
+            } finally {
+                resume(paused);
             }
         } catch (Exception e) {
             status.rejected(file, e);
         }
     }
 
-    private void buildStoppedCopy(String text, String location) throws Exception {
+    /** Builds the edit as stopped copies and removes them again; returns the ids of the routes the edit replaces. */
+    private Set<String> buildStoppedCopy(String text, String location) throws Exception {
+        Set<String> replacing = new LinkedHashSet<>();
         List<RouteDefinition> candidates = new ArrayList<>();
         for (var builder : loader().findRoutesBuilders(ResourceHelper.fromString(location, text))) {
             for (RouteDefinition route : ((RouteBuilder) builder).configureRoutes(camel).getRoutes()) {
+                replacing.add(route.getRouteId());
                 // Another id and node prefix, never started: the running route keeps its consumer and its ids.
                 route.setId((route.getRouteId() == null ? "route" : route.getRouteId()) + CANDIDATE_SUFFIX);
                 route.setNodePrefixId("reload-check-");
@@ -98,6 +107,41 @@ public class ValidatedRouteReload implements ResourceReload {
                 if (camel.getRoute(candidate.getRouteId()) != null) {
                     model.removeRouteDefinition(candidate);
                 }
+            }
+        }
+        return replacing;
+    }
+
+    /**
+     * Camel stops a replaced route while the routes that call it keep sending: an event that enters the old route as
+     * its services shut down fails (RejectedExecutionException) and would be dead-lettered. So the Kafka consumers of
+     * the routes that stay are paused for the swap (suspending waits for their exchanges in flight; their partitions
+     * are paused, the group does not rebalance) and resumed after it. A replaced Kafka route is stopped by Camel
+     * itself, gracefully.
+     */
+    private List<String> pauseOtherKafkaConsumers(Set<String> replacing) {
+        List<String> paused = new ArrayList<>();
+        for (Route route : List.copyOf(camel.getRoutes())) {
+            String id = route.getRouteId();
+            if (route.getEndpoint() instanceof KafkaEndpoint && !replacing.contains(id)
+                    && camel.getRouteController().getRouteStatus(id).isStarted()) {
+                try {
+                    camel.getRouteController().suspendRoute(id);
+                    paused.add(id);
+                } catch (Exception e) {
+                    log.error("Route reload: could not pause route {} for the swap: {}", id, e.toString());
+                }
+            }
+        }
+        return paused;
+    }
+
+    private void resume(List<String> paused) {
+        for (String id : paused) {
+            try {
+                camel.getRouteController().resumeRoute(id);
+            } catch (Exception e) {
+                log.error("Route reload: could not resume route {} after the swap: {}", id, e.toString());
             }
         }
     }
