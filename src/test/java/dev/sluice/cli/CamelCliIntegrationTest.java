@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * {@code camel get route} sees the running Spring Boot app (camel-cli-connector), and {@code camel run} runs the shared
  * {@code routes-yaml/} standalone with the CLI-only beans, writing events from its own topic into PostgreSQL.
  */
-@SpringBootTest
+@SpringBootTest(properties = "camel.cli.enabled=true")
 @ActiveProfiles("test")
 @EmbeddedKafka(kraft = true, partitions = 1, topics = {"events.main", "events.dlq", CamelCliIntegrationTest.CLI_TOPIC})
 @DirtiesContext
