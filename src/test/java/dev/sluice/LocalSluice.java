@@ -33,13 +33,17 @@ public final class LocalSluice {
         System.setProperty("camel.component.kafka.brokers", kafka);
         System.setProperty("spring.datasource.url", databaseUrl);
 
-        ConfigurableApplicationContext app = SpringApplication.run(SluiceApplication.class, args);
+        SpringApplication sluice = new SpringApplication(SluiceApplication.class);
+        // application-local.yaml: the console without a login, for this machine only (it is not in the shipped jar).
+        sluice.setAdditionalProfiles("local");
+        ConfigurableApplicationContext app = sluice.run(args);
         startDemoTraffic(kafka);
         reportProgress(app.getBean(JdbcTemplate.class));
         System.out.printf("%nSluice is running.%n"
                 + "  Kafka (in-process, KRaft): %s, topics events.main and events.dlq%n"
                 + "  PostgreSQL: %s (tables reviews, dlq_events)%n"
                 + "  Health: http://localhost:8080/actuator/health   Metrics: http://localhost:8080/actuator/prometheus%n"
+                + "  Console (Hawtio, no login in this demo): http://localhost:8080/actuator/hawtio/camel/routes%n"
                 + "  Demo traffic: %d events/s, 5%% duplicates, 1%% invalid. Ctrl-C stops everything.%n%n",
                 kafka, databaseUrl.replaceAll("password=[^&]*", "password=***"), DEMO_RATE);
     }

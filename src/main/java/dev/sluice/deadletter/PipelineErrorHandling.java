@@ -3,6 +3,7 @@ package dev.sluice.deadletter;
 import dev.sluice.config.SluiceProperties;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,12 +26,23 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
 
     private final SluiceProperties.Redelivery redelivery;
 
+    @Autowired
     public PipelineErrorHandling(SluiceProperties properties) {
         this.redelivery = properties.redelivery();
     }
 
+    /** For the Camel CLI's variant, which has no Spring properties and overrides {@link #redelivery()}. */
+    protected PipelineErrorHandling() {
+        this.redelivery = null;
+    }
+
+    protected SluiceProperties.Redelivery redelivery() {
+        return redelivery;
+    }
+
     @Override
     public void configuration() {
+        SluiceProperties.Redelivery redelivery = redelivery();
         var deadLetterChannel = routeConfiguration(DEAD_LETTER_CHANNEL);
         deadLetterChannel.errorHandler(deadLetterChannel(DEAD_LETTER_ENDPOINT)
                 .deadLetterHandleNewException(false)

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.support.RoutesDirectory;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -80,18 +80,7 @@ class SecondEventTypeIntegrationTest {
 
     private static Path routesWithOrders() {
         try {
-            Path routes = Files.createTempDirectory("sluice-routes");
-            Files.createDirectories(routes.resolve("schemas"));
-            try (Stream<Path> shipped = Files.list(Path.of("routes-yaml"))) {
-                for (Path file : shipped.filter(Files::isRegularFile).toList()) {
-                    Files.copy(file, routes.resolve(file.getFileName()));
-                }
-            }
-            try (Stream<Path> schemas = Files.list(Path.of("routes-yaml", "schemas"))) {
-                for (Path file : schemas.toList()) {
-                    Files.copy(file, routes.resolve("schemas").resolve(file.getFileName()));
-                }
-            }
+            Path routes = RoutesDirectory.copyOfShipped();
             Files.writeString(routes.resolve("schemas/order_placed.v1.schema.json"), """
                     {"type": "object", "required": ["order_id", "amount_cents"],
                      "properties": {"order_id": {"type": "string", "minLength": 1},

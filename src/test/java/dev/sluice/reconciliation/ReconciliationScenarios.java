@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
+import dev.sluice.support.Reconciliation;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;
@@ -24,9 +25,8 @@ import static org.awaitility.Awaitility.await;
  */
 abstract class ReconciliationScenarios {
 
-    static final String EVENTS = "events.main";
-    static final String DEAD_LETTERS = "events.dlq";
-    static final String GROUP = "sluice";
+    static final String EVENTS = Reconciliation.EVENTS;
+    static final String DEAD_LETTERS = Reconciliation.DEAD_LETTERS;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -84,18 +84,6 @@ abstract class ReconciliationScenarios {
     }
 
     private void awaitExactReconciliation(long expectedRows, long expectedDeadLetters) throws Exception {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
-            assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
-            assertThat(offsets.lag(GROUP, EVENTS)).hasSize(6).allSatisfy((partition, lag) -> assertThat(lag).isZero());
-        });
-        // Everything is committed, so nothing more can arrive: the counts are final, not a passing moment.
-        assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
-        assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class)).isEqualTo(expectedRows);
-        assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
-        assertThat(offsets.recordCount(DEAD_LETTERS)).isEqualTo(expectedDeadLetters);
-        assertThat(PipelineTables.count(jdbc, "idempotency_markers")).isEqualTo(expectedRows);
-        System.out.printf("Reconciled: rows=%d (expected %d) dlq_events=%d dlq_topic=%d (expected %d) lag=0 on 6 partitions%n",
-                PipelineTables.count(jdbc, "reviews"), expectedRows, PipelineTables.count(jdbc, "dlq_events"), offsets.recordCount(DEAD_LETTERS), expectedDeadLetters);
+        Reconciliation.awaitExact(jdbc, offsets, 6, expectedRows, expectedDeadLetters);
     }
 }

@@ -1,0 +1,168 @@
+package dev.sluice.console;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.support.PipelineTables;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The operators' console as a person sees it: Debian's headless Chromium opens Hawtio's Camel routes page on the
+ * running app (local profile, no login), finds the pipeline's routes, and watches their exchange counters move after
+ * traffic. Leaves a screenshot in {@code target/hawtio-routes.png}. Skipped where chromium or chromium-driver is not
+ * installed ({@code .ci/run} installs them).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({"test", "local"})
+@EmbeddedKafka(kraft = true, partitions = 1, topics = {"events.main", "events.dlq"})
+@DirtiesContext
+class HawtioConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final List<String> PIPELINE_ROUTES = List.of("ingest", "store-review_created", "dead-letter");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Path profile;
+    private WebDriver browser;
+
+    @BeforeAll
+    static void chromiumIsInstalled() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+    }
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        profile = Files.createTempDirectory("sluice-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1600,1000");
+        // The driver is given, so Selenium Manager never tries to download one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void routesPageListsThePipelineRoutesAndTheirExchangeCountersMoveWithTraffic() throws Exception {
+        send(10);
+        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") == 10);
+
+        browser.get("http://localhost:" + port + "/actuator/hawtio/camel/routes");
+        Map<String, Long> before = awaitRouteTotals();
+        assertThat(before.keySet()).containsAll(PIPELINE_ROUTES);
+        assertThat(before.get("ingest")).isEqualTo(10);
+
+        send(5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") == 15);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(awaitRouteTotals()).containsEntry("ingest", 15L).containsEntry("store-review_created", 15L));
+
+        Path screenshot = Path.of("target", "hawtio-routes.png");
+        Files.createDirectories(screenshot.getParent());
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The routes table once the page shows the pipeline's routes: route name to its "Total" exchanges column. */
+    private Map<String, Long> awaitRouteTotals() {
+        try {
+            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(this::routeTotals, totals -> totals.keySet().containsAll(PIPELINE_ROUTES));
+        } catch (RuntimeException | Error e) {
+            dumpPage();
+            throw e;
+        }
+    }
+
+    private Map<String, Long> routeTotals() {
+        List<String> headers = browser.findElements(By.cssSelector("table thead th")).stream()
+                .map(WebElement::getText).map(String::trim).toList();
+        int total = headers.indexOf("Total");
+        int name = headers.indexOf("Name");
+        if (total < 0 || name < 0) {
+            return Map.of();
+        }
+        return browser.findElements(By.cssSelector("table tbody tr")).stream()
+                .map(row -> row.findElements(By.cssSelector("td")).stream().map(WebElement::getText)
+                        .map(String::trim).toList())
+                .filter(cells -> cells.size() > Math.max(total, name) && cells.get(total).matches("\\d+"))
+                .collect(Collectors.toMap(cells -> cells.get(name), cells -> Long.parseLong(cells.get(total)),
+                        (first, second) -> first));
+    }
+
+    private void dumpPage() {
+        try {
+            Files.writeString(Path.of("target", "hawtio-page.html"), browser.getPageSource());
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                    Path.of("target", "hawtio-page.png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+            // the failure itself is what matters
+        }
+    }
+
+    private void send(int events) {
+        try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
+            IntStream.range(0, events).forEach(i -> {
+                UUID id = UUID.randomUUID();
+                producer.send(new ProducerRecord<>("events.main", "user:3",
+                        ReviewEvents.valid(id, "user:3", "r-" + id, 5, "console " + i)));
+            });
+        }
+    }
+}

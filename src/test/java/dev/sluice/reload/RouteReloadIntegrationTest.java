@@ -1,0 +1,237 @@
+package dev.sluice.reload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.support.ConsoleTee;
+import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
+import dev.sluice.support.Reconciliation;
+import dev.sluice.support.RoutesDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Live route reload as an operator uses it: the app runs on a temporary copy of {@code routes-yaml/}, and the test
+ * edits its files in place. A good edit changes what the pipeline does; a broken one (bad YAML, unknown endpoint,
+ * unknown bean) changes nothing and loses nothing; swapping routes while events flow reconciles exactly.
+ */
+@SpringBootTest(properties = "camel.main.routes-reload-enabled=true")
+@ActiveProfiles("test")
+@AutoConfigureObservability(tracing = false)
+@EmbeddedKafka(kraft = true, partitions = 3, topics = {"events.main", "events.dlq"})
+@DirtiesContext
+class RouteReloadIntegrationTest {
+
+    private static final ConsoleTee CONSOLE = ConsoleTee.start();
+    private static final Path ROUTES = RoutesDirectory.copyOfShipped();
+    private static final Path STORE = ROUTES.resolve("store-review_created.camel.yaml");
+    private static final Path INGEST = ROUTES.resolve("ingest.camel.yaml");
+    private static final String TEXT_PARAMETER = ":#${body[payload][text]}";
+
+    @DynamicPropertySource
+    static void routesDirectory(DynamicPropertyRegistry registry) {
+        registry.add("sluice.routes-directory", ROUTES::toString);
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    RouteReloadStatus reloads;
+    @Autowired
+    MeterRegistry registry;
+
+    private Producer<String, byte[]> producer;
+    private String shippedStore;
+    private String shippedIngest;
+
+    @BeforeEach
+    void startClean() throws Exception {
+        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        producer = LoadGenerator.createProducer(broker.getBrokersAsString());
+        shippedStore = Files.readString(STORE);
+        shippedIngest = Files.readString(INGEST);
+    }
+
+    @AfterAll
+    static void stopCopyingTheConsole() {
+        CONSOLE.close();
+    }
+
+    @AfterEach
+    void restoreShippedRoutes() {
+        producer.close();
+        if (!shippedStore.equals(read(STORE))) {
+            applyEdit(STORE, shippedStore);
+        }
+        if (!shippedIngest.equals(read(INGEST))) {
+            applyEdit(INGEST, shippedIngest);
+        }
+    }
+
+    @Test
+    void editingTheStoreRouteChangesHowTheNextEventsAreWritten() {
+        UUID before = send("written as sent");
+        awaitRow(before);
+
+        applyEdit(STORE, shippedStore.replace(TEXT_PARAMETER, "upper(" + TEXT_PARAMETER + ")"));
+        UUID after = send("written in capitals");
+
+        assertThat(awaitRow(after)).isEqualTo("WRITTEN IN CAPITALS");
+        assertThat(textOf(before)).isEqualTo("written as sent");
+        assertThat(reloads.last()).containsEntry("result", "applied").containsEntry("routes", "store-review_created");
+    }
+
+    @Test
+    void brokenEditsLeaveTheRunningRoutesUntouchedAndLoseNoEvent() {
+        record BrokenEdit(Path file, String text, String reason) {
+        }
+        var brokenEdits = List.of(
+                new BrokenEdit(STORE, shippedStore.replace("      steps:", "      steps: [ unclosed"), "unclosed"),
+                new BrokenEdit(STORE, shippedStore.replace("sql:INSERT INTO reviews", "nosuchcomponent:INSERT INTO reviews"),
+                        "nosuchcomponent"),
+                new BrokenEdit(INGEST, shippedIngest.replace("ref: eventValidator", "ref: noSuchValidator"),
+                        "noSuchValidator"));
+        for (BrokenEdit edit : brokenEdits) {
+            double rejectedBefore = rejectedCount();
+            RoutesDirectory.write(edit.file(), edit.text());
+            await().atMost(Duration.ofSeconds(20)).until(() -> rejectedCount() == rejectedBefore + 1);
+
+            assertThat(reloads.last()).containsEntry("result", "rejected").containsEntry("file", edit.file().toString());
+            assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
+            assertThat(camel.getRoutes()).extracting(Route::getRouteId)
+                    .containsExactlyInAnyOrder("ingest", "store-review_created", "dead-letter");
+            assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(
+                    camel.getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));
+            // Still the shipped behaviour: the text is written as sent, nothing is dead-lettered.
+            String text = "sent after a broken edit: " + edit.reason();
+            assertThat(awaitRow(send(text))).isEqualTo(text);
+        }
+
+        assertThat(PipelineTables.count(jdbc, "dlq_events")).isZero();
+        assertThat(CONSOLE.captured().lines().filter(line -> line.contains("Route reload rejected: ")).count())
+                .isEqualTo(brokenEdits.size());
+    }
+
+    @Test
+    void anAddedRoutesFileStartsItsRouteAndDeletingTheFileRemovesIt() throws Exception {
+        Path added = ROUTES.resolve("store-probe.camel.yaml");
+        applyEdit(added, """
+                - route:
+                    id: store-probe
+                    routeConfigurationId: propagate-failures
+                    from:
+                      uri: direct:store-probe
+                      steps:
+                        - log: "probe ${body}"
+                """);
+        assertThat(camel.getRouteController().getRouteStatus("store-probe")).isEqualTo(ServiceStatus.Started);
+
+        double removedBefore = registry.counter("routes.reload", "result", "removed").count();
+        Files.delete(added);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> registry.counter("routes.reload", "result", "removed").count() > removedBefore);
+        assertThat(camel.getRoute("store-probe")).isNull();
+        assertThat(reloads.last()).containsEntry("result", "removed").containsEntry("routes", "store-probe");
+    }
+
+    @Test
+    void swappingBothRoutesWhileEventsFlowLosesAndDuplicatesNothing() throws Exception {
+        var options = new LoadGenerator.Options(broker.getBrokersAsString(), Reconciliation.EVENTS, 200,
+                Duration.ofMinutes(2), 2_000, 80, 5, 1, 31);
+        CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(
+                () -> LoadGenerator.run(options, producer, null));
+        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") >= 300);
+
+        // ingest: its Kafka consumer is stopped (committing what was written) and a new one joins the group.
+        applyEdit(INGEST, shippedIngest.replace("maxPollRecords: \"{{sluice.consumer.max-poll-records}}\"",
+                "maxPollRecords: 100"));
+        long rowsAtFirstSwap = PipelineTables.count(jdbc, "reviews");
+        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") >= rowsAtFirstSwap + 300);
+        applyEdit(STORE, shippedStore.replace(TEXT_PARAMETER, "upper(" + TEXT_PARAMETER + ")"));
+
+        LoadGenerator.Summary sent = load.get();
+        assertThat(load.isDone()).isTrue();
+        try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
+            Reconciliation.awaitExact(jdbc, offsets, 3, sent.uniqueValid(), sent.invalid());
+        }
+        long capitalised = jdbc.queryForObject("SELECT count(*) FROM reviews WHERE review_text = upper(review_text)"
+                + " AND review_text <> lower(review_text)", Long.class);
+        System.out.printf("Reload under load: produced=%d uniqueValid=%d duplicates=%d invalid=%d rows=%d dlq=%d"
+                        + " rowsAfterStoreSwap=%d%n", sent.sent(), sent.uniqueValid(), sent.duplicates(), sent.invalid(),
+                PipelineTables.count(jdbc, "reviews"), PipelineTables.count(jdbc, "dlq_events"), capitalised);
+        assertThat(capitalised).isPositive().isLessThan(sent.uniqueValid());
+    }
+
+    /** Writes the file and waits until the reload says it was applied. */
+    private void applyEdit(Path file, String text) {
+        double appliedBefore = registry.counter("routes.reload", "result", "applied").count();
+        RoutesDirectory.write(file, text);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> registry.counter("routes.reload", "result", "applied").count() > appliedBefore);
+        assertThat(reloads.last()).containsEntry("result", "applied").containsEntry("file", file.toString());
+    }
+
+    private double rejectedCount() {
+        return registry.counter("routes.reload", "result", "rejected").count();
+    }
+
+    private UUID send(String text) {
+        UUID eventId = UUID.randomUUID();
+        producer.send(new ProducerRecord<>(Reconciliation.EVENTS, "user:7",
+                ReviewEvents.valid(eventId, "user:7", "r-" + eventId, 4, text)));
+        producer.flush();
+        return eventId;
+    }
+
+    private String awaitRow(UUID eventId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> textOf(eventId) != null);
+        return textOf(eventId);
+    }
+
+    private String textOf(UUID eventId) {
+        return jdbc.query("SELECT review_text FROM reviews WHERE event_id = ?",
+                rows -> rows.next() ? rows.getString(1) : null, eventId);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** A temporary copy of the shipped {@code routes-yaml/} (routes and schemas) for a test to add to or edit. */
+public final class RoutesDirectory {
+
+    private RoutesDirectory() {
+    }
+
+    public static Path copyOfShipped() {
+        try {
+            Path routes = Files.createTempDirectory("sluice-routes");
+            Files.createDirectories(routes.resolve("schemas"));
+            try (Stream<Path> shipped = Files.walk(Path.of("routes-yaml"))) {
+                for (Path file : shipped.filter(Files::isRegularFile).toList()) {
+                    Files.copy(file, routes.resolve(Path.of("routes-yaml").relativize(file).toString()));
+                }
+            }
+            return routes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the file in one step, as editors that save by rename do: the watcher never sees it half written. */
+    public static void write(Path file, String text) {
+        try {
+            Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+            Files.writeString(partial, text);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
