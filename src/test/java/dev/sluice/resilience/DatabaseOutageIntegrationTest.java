@@ -75,7 +75,11 @@ class DatabaseOutageIntegrationTest {
         AtomicBoolean consumerPaused = watchForSuspension("ingest");
 
         CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(this::produceTenSecondsOfLoad);
-        Thread.sleep(3_000);
+        // Cut only once events are being written: on a loaded machine the consumer can still be joining the group
+        // 3 s in, and a cut nobody attempts to cross opens no breaker.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> PipelineTables.count(jdbc, "reviews") > 0);
+        Thread.sleep(1_000);
         LINE_TO_DATABASE.cut();
         Thread.sleep(20_000);
         LINE_TO_DATABASE.restore();
