@@ -21,7 +21,8 @@ now_ms() { date +%s%3N; }
 as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 classpath() {
-  if [ ! -s "$REPO/target/drill-classpath.txt" ] || [ ! -d "$REPO/target/test-classes/dev/sluice/drills" ]; then
+  if [ ! -s "$REPO/target/drill-classpath.txt" ] || [ ! -d "$REPO/target/test-classes/dev/sluice/drills" ] \
+      || [ -n "$(find "$REPO/pom.xml" "$REPO/src" -newer "$REPO/target/drill-classpath.txt" -print -quit)" ]; then
     say "building the classpath (mvn test-compile)"
     (cd "$REPO" && mvn -B -q test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/drill-classpath.txt -Dmdep.includeScope=test)
