@@ -2,18 +2,21 @@ package dev.sluice;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.dedupe.PostgresMessageIdRepository;
 import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.deadletter.OutageGuard;
-import dev.sluice.sink.BreakerPausesConsumers;
-import org.apache.camel.CamelContext;
+import dev.sluice.dedupe.PostgresMessageIdRepository;
+import dev.sluice.ingest.BatchAdmission;
+import dev.sluice.ingest.KafkaBatch;
+import dev.sluice.ingest.OneByOne;
 import dev.sluice.sink.AttemptTransactionPolicy;
+import dev.sluice.sink.BreakerPausesConsumers;
 import dev.sluice.sink.DatabaseCircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +40,21 @@ class PipelineConfiguration {
     @Bean
     EventValidator eventValidator(ObjectMapper mapper, EventSchemas schemas, SluiceProperties properties) {
         return new EventValidator(mapper, schemas, properties.validation().maxEventBytes());
+    }
+
+    @Bean
+    BatchAdmission batchAdmission(EventValidator eventValidator) {
+        return new BatchAdmission(eventValidator);
+    }
+
+    @Bean
+    OneByOne oneByOne() {
+        return new OneByOne();
+    }
+
+    @Bean
+    KafkaBatch kafkaBatch() {
+        return new KafkaBatch();
     }
 
     /** One repository for every event type: event ids are UUIDs, unique across types. */

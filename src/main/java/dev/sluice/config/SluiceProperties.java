@@ -33,7 +33,13 @@ public record SluiceProperties(
     public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
     }
 
-    public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords) {
+    /**
+     * The Kafka consumer: a batch leaves when it holds {@code maxPollRecords} records, {@code batchingIntervalMs} after
+     * the previous one, or when a poll of {@code pollTimeoutMs} finds nothing new; {@code threads} consumers share the
+     * topic's partitions.
+     */
+    public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords, @Positive int batchingIntervalMs,
+                           @Positive int pollTimeoutMs, @Positive int threads) {
     }
 
     public record Throttle(@Positive long maxEventsPerSecond) {

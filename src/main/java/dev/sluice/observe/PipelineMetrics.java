@@ -2,10 +2,9 @@ package dev.sluice.observe;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +13,7 @@ import java.util.regex.Pattern;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.deadletter.FailureReason;
+import dev.sluice.ingest.BatchTally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +28,11 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.MDC;
 
 /**
- * The pipeline's own metrics, read off Camel's exchange events so that the routes stay free of metric steps: an
- * exchange created by a Kafka consumer is one consumed event, and how it completed says its result.
+ * The pipeline's own metrics, read off Camel's exchange events so that the routes stay free of metric steps. A Kafka
+ * consumer creates one exchange per batch (its body: the records); when the batch completes, its {@link BatchTally}
+ * says what was written and what was a duplicate. A record sent on one by one is an exchange of its own, with a tally
+ * of its own, or the dead-letter channel's reason if it was dead-lettered. A failed exchange counts nothing: its
+ * records are not committed and are read again.
  */
 public class PipelineMetrics extends EventNotifierSupport {
 
@@ -84,8 +87,9 @@ public class PipelineMetrics extends EventNotifierSupport {
             recordQuery(sent);
         } else if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
             retries.increment();
-        } else if (event instanceof CamelEvent.ExchangeCreatedEvent created && fromKafka(created.getExchange())) {
-            consumed.increment();
+        } else if (event instanceof CamelEvent.ExchangeCreatedEvent created && fromKafka(created.getExchange())
+                && created.getExchange().getMessage().getBody() instanceof List<?> batch) {
+            consumed.increment(batch.size());
         } else if (event instanceof CamelEvent.ExchangeCompletedEvent completed && fromKafka(completed.getExchange())) {
             recordResult(completed.getExchange());
             MDC.remove(Correlation.EVENT_ID);
@@ -96,28 +100,32 @@ public class PipelineMetrics extends EventNotifierSupport {
         if (exchange.isFailed()) {
             return; // not finished: the consumer does not commit it and reads it again
         }
-        processingDuration.record(Duration.ofMillis(exchange.getClock().elapsed()));
+        Duration processing = Duration.ofMillis(exchange.getClock().elapsed());
         String reason = exchange.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
         if (reason != null) {
             FailureReason failure = FailureReason.valueOf(reason.toUpperCase(Locale.ROOT));
             deadLettersByReason.get(failure).increment();
             processedByResult.get(failure == FailureReason.RETRIES_EXHAUSTED ? "retry_exhausted" : "dlq").increment();
-        } else if (exchange.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)
-                || Integer.valueOf(0).equals(exchange.getMessage().getHeader("CamelSqlUpdateCount", Integer.class))) {
-            processedByResult.get("duplicate").increment();
-        } else {
-            processedByResult.get("success").increment();
+            processingDuration.record(processing);
+            return;
+        }
+        BatchTally tally = exchange.getProperty(BatchTally.PROPERTY, BatchTally.class);
+        if (tally == null) {
+            return;
+        }
+        List<Instant> written = tally.writtenEventTimes();
+        processedByResult.get("duplicate").increment(tally.duplicates());
+        processedByResult.get("success").increment(written.size());
+        for (int i = written.size() + tally.duplicates(); i > 0; i--) {
+            processingDuration.record(processing);
+        }
+        if (!written.isEmpty()) {
             Instant now = Instant.now();
             lastSuccessEpochSecond.set(now.getEpochSecond());
-            eventTime(exchange).ifPresent(ts -> endToEndLatency.record(Duration.between(ts, now)));
+            for (Instant ts : written) {
+                endToEndLatency.record(Duration.between(ts, now));
+            }
         }
-    }
-
-    private static Optional<Instant> eventTime(Exchange exchange) {
-        if (exchange.getMessage().getBody() instanceof Map<?, ?> event && event.get("ts") instanceof String ts) {
-            return Optional.of(OffsetDateTime.parse(ts).toInstant());
-        }
-        return Optional.empty();
     }
 
     private void recordQuery(CamelEvent.ExchangeSentEvent sent) {

@@ -100,19 +100,18 @@ class SecondEventTypeIntegrationTest {
                                   - policy:
                                       ref: attemptTransaction
                                       steps:
-                                        - idempotentConsumer:
-                                            header: sluiceEventId
-                                            idempotentRepository: eventIdRepository
-                                            removeOnFailure: false
-                                            steps:
-                                              - to:
-                                                  uri: >-
-                                                    sql:INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
-                                                    VALUES (:#${body[payload][order_id]}, :#${body[key]},
-                                                    :#${body[payload][amount_cents]}, CAST(:#${body[event_id]} AS uuid))
-                                                    ON CONFLICT (order_id) DO NOTHING
-                                                  parameters:
-                                                    noop: true
+                                        - bean:
+                                            ref: eventIdRepository
+                                            method: claimFirstSeen
+                                        - to:
+                                            uri: >-
+                                              sql:INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
+                                              VALUES (:#order_id, :#key, :#amount_cents, CAST(:#event_id AS uuid))
+                                              ON CONFLICT (order_id) DO NOTHING
+                                            parameters:
+                                              batch: true
+                                              batchAutoCommitDisabled: false
+                                              noop: true
                     """);
             return routes;
         } catch (IOException e) {

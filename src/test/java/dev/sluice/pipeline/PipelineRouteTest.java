@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The pipeline's route logic, with the Kafka consumer replaced by {@code direct:ingest} and the dead-letter topic by a
- * mock. The idempotent repository and the SQL sink stay real (PostgreSQL), so "written once" means one row.
+ * The pipeline's route logic, with the Kafka consumer replaced by {@code direct:ingest} (fed batches of record
+ * exchanges, as camel-kafka's batching consumer hands them over), the offset commit and the dead-letter topic by mocks.
+ * The idempotent repository and the SQL sink stay real (PostgreSQL), so "written once" means one row. Each store
+ * attempt, batched or one by one, passes {@code mock:written} once.
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = "sluice.throttle.max-events-per-second=50")
@@ -64,11 +68,16 @@ class PipelineRouteTest {
     MockEndpoint written;
     @EndpointInject("mock:dead-letter-topic")
     MockEndpoint deadLetterTopic;
+    @EndpointInject("mock:committed")
+    MockEndpoint committed;
 
     @BeforeEach
     void adviseRoutesOnce() throws Exception {
         if (!camel.isStarted()) {
-            AdviceWith.adviceWith(camel, "ingest", route -> route.replaceFromWith(INGEST));
+            AdviceWith.adviceWith(camel, "ingest", route -> {
+                route.replaceFromWith(INGEST);
+                route.weaveById("commit-offsets").replace().to("mock:committed");
+            });
             AdviceWith.adviceWith(camel, "store-review_created",
                     route -> route.weaveById("sink").after().to("mock:written"));
             AdviceWith.adviceWith(camel, "dead-letter",
@@ -146,25 +155,66 @@ class PipelineRouteTest {
     }
 
     @Test
-    void transientFailureAfterTheInsertTwiceThenSuccessIsWrittenOnceWithGrowingDelays() throws Exception {
+    void transientFailuresFailTheBatchThenTheEventIsRedeliveredWithGrowingDelaysAndWrittenOnce() throws Exception {
         UUID eventId = UUID.randomUUID();
         List<Long> attemptTimes = new ArrayList<>();
         written.whenAnyExchangeReceived(exchange -> {
             attemptTimes.add(System.nanoTime());
-            if (attemptTimes.size() <= 2) {
+            if (attemptTimes.size() <= 3) {
                 throw new TransientDataAccessResourceException("connection reset after the insert");
             }
         });
 
-        send(review(eventId, 3, "third time lucky"));
+        send(review(eventId, 3, "fourth time lucky"));
 
-        assertThat(attemptTimes).hasSize(3);
-        long firstDelay = attemptTimes.get(1) - attemptTimes.get(0);
-        long secondDelay = attemptTimes.get(2) - attemptTimes.get(1);
-        assertThat(secondDelay).isGreaterThan(firstDelay);
+        // The batched attempt, then the event on its own: its first attempt and two redeliveries.
+        assertThat(attemptTimes).hasSize(4);
+        long firstRedelivery = attemptTimes.get(2) - attemptTimes.get(1);
+        long secondRedelivery = attemptTimes.get(3) - attemptTimes.get(2);
+        assertThat(secondRedelivery).isGreaterThan(firstRedelivery);
         assertThat(rowsFor(eventId)).isEqualTo(1);
         assertThat(markersFor(eventId)).isEqualTo(1);
         assertThat(deadLetterTopic.getReceivedCounter()).isZero();
+        assertThat(committed.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void poisonRecordInABatchIsDeadLetteredAloneAndTheRestIsWrittenOnceInOneAttempt() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        byte[] garbage = "not json at all".getBytes(StandardCharsets.UTF_8);
+        byte[] firstEvent = review(first, 5, "first");
+
+        sendBatch(firstEvent, garbage, review(second, 4, "second"), firstEvent);
+
+        assertThat(written.getReceivedCounter()).isEqualTo(1);
+        assertThat(rowsFor(first)).isEqualTo(1);
+        assertThat(rowsFor(second)).isEqualTo(1);
+        assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(1);
+        Exchange deadLetter = deadLetterTopic.getReceivedExchanges().get(0);
+        assertThat(deadLetter.getMessage().getBody(byte[].class)).isEqualTo(garbage);
+        assertThat(deadLetter.getMessage().getHeaders()).containsEntry(DeadLetterHeaders.REASON, "malformed")
+                .containsEntry(DeadLetterHeaders.ATTEMPTS, "1");
+        assertThat(committed.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void rowTheDatabaseRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsWrittenOnce() throws Exception {
+        UUID before = UUID.randomUUID();
+        UUID refused = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+
+        sendBatch(review(before, 5, "before"), review(refused, 2, "nul \u0000 inside"), review(after, 4, "after"));
+
+        assertThat(rowsFor(before)).isEqualTo(1);
+        assertThat(rowsFor(after)).isEqualTo(1);
+        assertThat(rowsFor(refused)).isZero();
+        assertThat(markersFor(refused)).isZero();
+        assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(1);
+        assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
+                .containsEntry(DeadLetterHeaders.REASON, "rejected_by_database")
+                .containsEntry(DeadLetterHeaders.EVENT_ID, refused.toString());
+        assertThat(committed.getReceivedCounter()).isEqualTo(1);
     }
 
     @Test
@@ -206,7 +256,8 @@ class PipelineRouteTest {
         send(review(eventId, 1, "never lands"));
 
         deadLetterTopic.assertIsSatisfied();
-        assertThat(written.getReceivedCounter()).isEqualTo(4);
+        // The batched attempt, then the event's own attempt and three redeliveries.
+        assertThat(written.getReceivedCounter()).isEqualTo(5);
         assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
                 .containsEntry(DeadLetterHeaders.REASON, "retries_exhausted")
                 .containsEntry(DeadLetterHeaders.ATTEMPTS, "4");
@@ -214,7 +265,7 @@ class PipelineRouteTest {
     }
 
     @Test
-    void databaseUnavailableIsNeverDeadLetteredButFailsBackToTheConsumer() {
+    void databaseUnavailableIsNeverDeadLetteredNorCommittedButFailsBackToTheConsumer() {
         UUID eventId = UUID.randomUUID();
         written.whenAnyExchangeReceived(exchange -> {
             throw new CannotGetJdbcConnectionException("connection refused");
@@ -222,10 +273,11 @@ class PipelineRouteTest {
 
         assertThatThrownBy(() -> send(review(eventId, 3, "healthy event, sick database")))
                 .hasRootCauseInstanceOf(CannotGetJdbcConnectionException.class)
-                .cause().isInstanceOf(DatabaseUnavailableException.class);
+                .hasStackTraceContaining(DatabaseUnavailableException.class.getName());
 
-        assertThat(written.getReceivedCounter()).isEqualTo(4);
+        assertThat(written.getReceivedCounter()).isEqualTo(5);
         assertThat(deadLetterTopic.getReceivedCounter()).isZero();
+        assertThat(committed.getReceivedCounter()).isZero();
         assertThat(rowsFor(eventId)).isZero();
         assertThat(markersFor(eventId)).isZero();
     }
@@ -240,6 +292,7 @@ class PipelineRouteTest {
 
         assertThat(written.getReceivedCounter()).isZero();
         assertThat(deadLetterTopic.getReceivedCounter()).isZero();
+        assertThat(committed.getReceivedCounter()).isZero();
         assertThat(rowsFor(eventId)).isZero();
     }
 
@@ -284,14 +337,28 @@ class PipelineRouteTest {
                 .as("route %s", id).isEqualTo(ServiceStatus.Started));
     }
 
+    /** One record, as a batch of one; returns its offset. */
     private long send(byte[] recordValue) {
-        long offset = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        producer.sendBodyAndHeaders(INGEST, recordValue, Map.of(
-                KafkaConstants.TOPIC, "events.main",
-                KafkaConstants.PARTITION, 0,
-                KafkaConstants.OFFSET, offset,
-                KafkaConstants.KEY, "user:1"));
-        return offset;
+        return sendBatch(recordValue).get(0);
+    }
+
+    private List<Long> sendBatch(byte[]... recordValues) {
+        List<Exchange> records = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (byte[] value : recordValues) {
+            long offset = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            Exchange record = new DefaultExchange(camel);
+            record.getMessage().setBody(value);
+            record.getMessage().setHeaders(new HashMap<>(Map.of(
+                    KafkaConstants.TOPIC, "events.main",
+                    KafkaConstants.PARTITION, 0,
+                    KafkaConstants.OFFSET, offset,
+                    KafkaConstants.KEY, "user:1")));
+            records.add(record);
+            offsets.add(offset);
+        }
+        producer.sendBody(INGEST, records);
+        return offsets;
     }
 
     private static byte[] review(UUID eventId, int rating, String text) {

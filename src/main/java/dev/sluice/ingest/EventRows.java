@@ -1,0 +1,39 @@
+package dev.sluice.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * A validated event as one flat row, the shape the store routes' batch INSERTs bind by name: the payload's fields, then
+ * the envelope's ({@code event_id, event_type, key, ts, schema_version}) and the record's lineage
+ * ({@code source_topic, source_partition, source_offset}). Flat, so a new event type's INSERT names its columns'
+ * values directly ({@code :#review_id}) and needs no Java. An envelope or lineage name wins over a payload field of the
+ * same name.
+ */
+public final class EventRows {
+
+    public static final String EVENT_ID = "event_id";
+    public static final String TS = "ts";
+
+    private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
+
+    private EventRows() {
+    }
+
+    public static Map<String, Object> row(Map<String, Object> event, Message record) {
+        Map<String, Object> row = new HashMap<>(16);
+        if (event.get("payload") instanceof Map<?, ?> payload) {
+            payload.forEach((name, value) -> row.put(String.valueOf(name), value));
+        }
+        for (String name : ENVELOPE) {
+            row.put(name, event.get(name));
+        }
+        row.put("source_topic", record.getHeader(KafkaConstants.TOPIC));
+        row.put("source_partition", record.getHeader(KafkaConstants.PARTITION));
+        row.put("source_offset", record.getHeader(KafkaConstants.OFFSET));
+        return row;
+    }
+}
