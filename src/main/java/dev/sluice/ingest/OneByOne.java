@@ -20,7 +20,6 @@ public class OneByOne implements CamelContextAware {
     public static final String ENDPOINT = "direct:ingest-one";
 
     private CamelContext camel;
-    private ProducerTemplate producer;
 
     @Override
     public void setCamelContext(CamelContext camel) {
@@ -37,15 +36,16 @@ public class OneByOne implements CamelContextAware {
         if (records == null || records.isEmpty()) {
             return;
         }
-        if (producer == null) {
-            producer = camel.createProducerTemplate();
-        }
-        for (Exchange record : records) {
-            // Consumed already, with the batch: this exchange's tally counts only what it writes.
-            record.setProperty(BatchTally.PROPERTY, new BatchTally(0));
-            Exchange done = producer.send(ENDPOINT, record);
-            if (done.getException() != null) {
-                throw done.getException();
+        // A template per call, not one kept: a kept template outlives a restart of the Camel context and then sends
+        // to a direct endpoint that no route consumes from any more (the batch fails, again and again, for good).
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            for (Exchange record : records) {
+                // Consumed already, with the batch: this exchange's tally counts only what it writes.
+                record.setProperty(BatchTally.PROPERTY, new BatchTally(0));
+                Exchange done = producer.send(ENDPOINT, record);
+                if (done.getException() != null) {
+                    throw done.getException();
+                }
             }
         }
     }
