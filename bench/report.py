@@ -345,7 +345,8 @@ def plot(out, scenarios):
             if impl in runs:
                 for label, (xs, ys), style in series(runs[impl]):
                     if xs:
-                        ax.plot(xs, ys, style, color=COLORS[impl], label=f"{impl} {label}".strip(), linewidth=1.2)
+                        ax.plot(xs, ys, style, color=COLORS[impl], label=f"{impl} {label}".strip(), linewidth=1.2,
+                                marker=".", markersize=4)
         ax.set_title(title if runs else title + " (not run)")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
