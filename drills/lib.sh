@@ -84,12 +84,14 @@ PROPS
 
 stop_kafka() { { kill "$KAFKA_PID" && wait "$KAFKA_PID"; } 2> /dev/null || true; say "Kafka stopped"; }
 
-# start_sluice NAME: one Sluice JVM, its log under $WORK/NAME-<n>.log. Extra settings come from the environment.
+# start_sluice NAME: one Sluice JVM, its log under $WORK/NAME-<n>.log. Extra settings come from the environment;
+# SLUICE_JVM_OPTS replaces the JVM options (heap size, GC log) and SLUICE_ROUTES_DIR the routes directory.
 start_sluice() {
   local name=$1 run=$(( $(ls "$WORK"/"$1"-*.log 2> /dev/null | wc -l) + 1 ))
   local log="$WORK/$name-$run.log"
-  SLUICE_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP SLUICE_DB_URL=$DB_URL SLUICE_ROUTES_DIR=$REPO/routes-yaml \
-      java -Xmx384m -cp "$CP" dev.sluice.SluiceApplication --server.port=0 --camel.main.name="$name" > "$log" 2>&1 &
+  # shellcheck disable=SC2086 # SLUICE_JVM_OPTS is a list of options
+  SLUICE_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP SLUICE_DB_URL=$DB_URL SLUICE_ROUTES_DIR=${SLUICE_ROUTES_DIR:-$REPO/routes-yaml} \
+      java ${SLUICE_JVM_OPTS:--Xmx384m} -cp "$CP" dev.sluice.SluiceApplication --server.port=0 --camel.main.name="$name" > "$log" 2>&1 &
   SLUICE_PIDS[$name]=$!
   wait_for_log "$log" "Started SluiceApplication" 120 "${SLUICE_PIDS[$name]}"
   say "Sluice '$name' started (pid ${SLUICE_PIDS[$name]}, log $log)"
