@@ -11,6 +11,7 @@ import dev.sluice.ingest.OneByOne;
 import dev.sluice.sink.AttemptTransactionPolicy;
 import dev.sluice.sink.BreakerPausesConsumers;
 import dev.sluice.sink.DatabaseCircuitBreaker;
+import dev.sluice.sink.RowParameters;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -63,6 +64,11 @@ class PipelineConfiguration {
                                                   SluiceProperties properties, MeterRegistry registry) {
         return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId(),
                 queryTimer(registry, "insert_idempotency_markers"));
+    }
+
+    @Bean
+    RowParameters rowParameters() {
+        return new RowParameters();
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.sluice.deadletter;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.sluice.validate.RejectedEventException;
@@ -38,6 +40,25 @@ public class DeadLetterDescriber {
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
         message.setHeader(DeadLetterHeaders.FIRST_FAILURE_TIME,
                 (firstFailure == null ? Instant.now() : firstFailure).toString());
+    }
+
+    /** The {@code dlq_events} row of a described dead letter: its headers by column, and the record's bytes. */
+    public Map<String, Object> row(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Map<String, Object> row = new HashMap<>(16);
+        row.put("reason", message.getHeader(DeadLetterHeaders.REASON));
+        row.put("exception_class", message.getHeader(DeadLetterHeaders.EXCEPTION_CLASS));
+        row.put("exception_message", message.getHeader(DeadLetterHeaders.EXCEPTION_MESSAGE));
+        row.put("event_id", message.getHeader(DeadLetterHeaders.EVENT_ID));
+        row.put("source_topic", message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC));
+        row.put("source_partition", message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION));
+        row.put("source_offset", message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET));
+        row.put("record_key", message.getHeader(DeadLetterHeaders.ORIGINAL_KEY));
+        row.put("original_value", message.getBody(byte[].class));
+        row.put("attempts", message.getHeader(DeadLetterHeaders.ATTEMPTS));
+        row.put("first_failed_at", message.getHeader(DeadLetterHeaders.FIRST_FAILURE_TIME));
+        row.put("replay_count", message.getHeader(DeadLetterHeaders.REPLAY_COUNT));
+        return row;
     }
 
     /** A record that never went through a replay has no header: count 0. Kafka delivers the header as bytes. */

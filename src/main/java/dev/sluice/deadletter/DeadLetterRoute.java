@@ -13,21 +13,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetterRoute extends RouteBuilder {
 
+    /**
+     * Bound by name from the row {@link DeadLetterDescriber#row} builds. A map body, not the record's bytes: camel-sql
+     * tries to read the body as a map for every named parameter, and for bytes that is a type-converter miss that
+     * searches every converter, twelve times per dead letter.
+     */
     static final String INSERT_DLQ_EVENT = "sql:INSERT INTO dlq_events (reason, exception_class, exception_message,"
             + " event_id, source_topic, source_partition, source_offset, record_key, original_value, attempts,"
-            + " first_failed_at, replay_count) VALUES (:#" + DeadLetterHeaders.REASON
-            + ", :#" + DeadLetterHeaders.EXCEPTION_CLASS
-            + ", :#" + DeadLetterHeaders.EXCEPTION_MESSAGE
-            + ", :#${header." + DeadLetterHeaders.EVENT_ID + "}"
-            + ", :#" + DeadLetterHeaders.ORIGINAL_TOPIC
-            + ", CAST(:#" + DeadLetterHeaders.ORIGINAL_PARTITION + " AS integer)"
-            + ", CAST(:#" + DeadLetterHeaders.ORIGINAL_OFFSET + " AS bigint)"
-            + ", :#${header." + DeadLetterHeaders.ORIGINAL_KEY + "}"
-            + ", :#${body}"
-            + ", CAST(:#" + DeadLetterHeaders.ATTEMPTS + " AS integer)"
-            + ", CAST(:#" + DeadLetterHeaders.FIRST_FAILURE_TIME + " AS timestamptz)"
-            + ", CAST(:#" + DeadLetterHeaders.REPLAY_COUNT + " AS integer))"
-            + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING?noop=true";
+            + " first_failed_at, replay_count) VALUES (:#reason, :#exception_class, :#exception_message, :#event_id,"
+            + " :#source_topic, CAST(:#source_partition AS integer), CAST(:#source_offset AS bigint), :#record_key,"
+            + " :#original_value, CAST(:#attempts AS integer), CAST(:#first_failed_at AS timestamptz),"
+            + " CAST(:#replay_count AS integer))"
+            + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING"
+            + "?noop=true&prepareStatementStrategy=#rowParameters";
+    private static final String ORIGINAL_VALUE = "sluiceOriginalValue";
 
     @Override
     public void configure() {
@@ -41,7 +40,10 @@ public class DeadLetterRoute extends RouteBuilder {
                         + "} event_id=${header." + DeadLetterHeaders.EVENT_ID + "} reason=${header."
                         + DeadLetterHeaders.REASON + "} exception=${header." + DeadLetterHeaders.EXCEPTION_CLASS
                         + "} attempts=${header." + DeadLetterHeaders.ATTEMPTS + "}").id("log-dead-letter")
+                .setProperty(ORIGINAL_VALUE, body())
+                .bean("deadLetterDescriber", "row").id("dead-letter-row")
                 .to(INSERT_DLQ_EVENT).id("dlq-table")
+                .setBody(exchangeProperty(ORIGINAL_VALUE))
                 // The original record's kafka.* headers would steer the producer (topic, partition); keep the key only.
                 .removeHeaders("kafka.*", KafkaConstants.KEY)
                 .to("kafka:{{sluice.topics.dead-letter}}").id("dlq-topic");
