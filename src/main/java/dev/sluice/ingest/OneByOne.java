@@ -22,10 +22,11 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
 
     public static final String ENDPOINT = "direct:ingest-one";
 
-    /** Dead letters in flight at once for one batch: each waits on a table insert and a topic acknowledgement. */
-    private static final int CONCURRENT_DEAD_LETTERS = 4;
+    private static final String STARTED = "sluiceOneByOneStarted";
+    /** Records in flight at once from {@link #start}: each mostly waits on a table insert and a topic acknowledgement. */
+    private static final int CONCURRENT_RECORDS = 4;
 
-    private final ExecutorService deadLetterSenders = Executors.newFixedThreadPool(CONCURRENT_DEAD_LETTERS, runnable -> {
+    private final ExecutorService senders = Executors.newFixedThreadPool(CONCURRENT_RECORDS, runnable -> {
         Thread thread = new Thread(runnable, "sluice-one-by-one");
         thread.setDaemon(true);
         return thread;
@@ -55,21 +56,33 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
     }
 
     /**
-     * All at once: records already rejected, whose only work left is their dead letter. One at a time, each would hold
-     * the batch for a database round trip and a topic acknowledgement.
+     * Starts the records' trips through {@value #ENDPOINT} all at once, and returns: records already rejected, whose
+     * only work left is their dead letter (a table insert and a topic acknowledgement each). They run while the batch
+     * is written; {@link #awaitStarted} waits for them before the batch's offsets are committed.
      */
-    public void concurrently(List<Exchange> records) throws Exception {
+    public void start(List<Exchange> records, Exchange batch) {
         if (records == null || records.isEmpty()) {
             return;
         }
-        try (ProducerTemplate producer = template()) {
-            List<CompletableFuture<Exchange>> sent = new ArrayList<>(records.size());
-            for (Exchange record : records) {
-                sent.add(CompletableFuture.supplyAsync(() -> producer.send(ENDPOINT, prepare(record)), deadLetterSenders));
-            }
-            for (CompletableFuture<Exchange> done : sent) {
-                failIfUnabsorbed(done.get());
-            }
+        ProducerTemplate producer = template();
+        List<CompletableFuture<Exchange>> started = new ArrayList<>(records.size());
+        for (Exchange record : records) {
+            started.add(CompletableFuture.supplyAsync(() -> producer.send(ENDPOINT, prepare(record)), senders));
+        }
+        batch.setProperty(STARTED, CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> closeQuietly(producer))
+                .thenApply(done -> started.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** Waits for the records {@link #start} sent; the first one that failed unabsorbed fails the batch. */
+    @SuppressWarnings("unchecked")
+    public void awaitStarted(Exchange batch) throws Exception {
+        CompletableFuture<List<Exchange>> started = batch.getProperty(STARTED, CompletableFuture.class);
+        if (started == null) {
+            return;
+        }
+        for (Exchange done : started.get()) {
+            failIfUnabsorbed(done);
         }
     }
 
@@ -87,6 +100,14 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         return record;
     }
 
+    private static void closeQuietly(ProducerTemplate producer) {
+        try {
+            producer.close();
+        } catch (Exception e) {
+            // nothing was left to send
+        }
+    }
+
     private static void failIfUnabsorbed(Exchange done) throws Exception {
         if (done.getException() != null) {
             throw done.getException();
@@ -95,6 +116,6 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
 
     @Override
     public void close() {
-        deadLetterSenders.shutdownNow();
+        senders.shutdownNow();
     }
 }
