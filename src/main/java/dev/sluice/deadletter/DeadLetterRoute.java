@@ -3,6 +3,7 @@ package dev.sluice.deadletter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,10 +43,17 @@ public class DeadLetterRoute extends RouteBuilder {
                         + "} attempts=${header." + DeadLetterHeaders.ATTEMPTS + "}").id("log-dead-letter")
                 .setProperty(ORIGINAL_VALUE, body())
                 .bean("deadLetterDescriber", "row").id("dead-letter-row")
-                .to(INSERT_DLQ_EVENT).id("dlq-table")
-                .setBody(exchangeProperty(ORIGINAL_VALUE))
-                // The original record's kafka.* headers would steer the producer (topic, partition); keep the key only.
-                .removeHeaders("kafka.*", KafkaConstants.KEY)
-                .to("kafka:{{sluice.topics.dead-letter}}").id("dlq-topic");
+                // The row and the topic record in one transaction: the row commits only once the topic acknowledged the
+                // record. A record read again after its dead letter was written (its batch failed later, or a crash
+                // came before the offset commit) finds its row there and is not sent to the topic a second time.
+                .policy("attemptTransaction").id("dead-letter-transaction")
+                    .to(INSERT_DLQ_EVENT).id("dlq-table")
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1)).id("first-dead-letter-of-record")
+                        .setBody(exchangeProperty(ORIGINAL_VALUE))
+                        // The original record's kafka.* headers would steer the producer (topic, partition); keep the key.
+                        .removeHeaders("kafka.*", KafkaConstants.KEY)
+                        .to("kafka:{{sluice.topics.dead-letter}}").id("dlq-topic")
+                    .end()
+                .end();
     }
 }

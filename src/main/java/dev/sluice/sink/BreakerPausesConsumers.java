@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Backpressure from the database to Kafka: while the database breaker is open, the routes that consume from Kafka are
  * suspended, which pauses their consumers (they keep polling with every partition paused, so the group sees them
- * alive and does not rebalance). When the breaker half-opens they resume, the next event probes the database, and
+ * alive and does not rebalance). When the breaker half-opens they restart, the next batch probes the database, and
  * the breaker either closes or opens again.
  * <p>
  * Suspending waits for the exchange in flight, which may be the one whose failure opened the breaker, so it runs on
@@ -52,7 +52,12 @@ public class BreakerPausesConsumers implements AutoCloseable {
                     } else if (camel.getRouteController().getRouteStatus(routeId).isSuspended()) {
                         log.info("Database circuit breaker {}: resuming the Kafka consumer of route {}",
                                 event.getStateTransition(), routeId);
-                        camel.getRouteController().resumeRoute(routeId);
+                        // A restart, not resumeRoute: camel-kafka (4.17) ends its polling thread for good if the route
+                        // is suspended at the moment a failed batch makes the thread reconnect, which is exactly when
+                        // the breaker opens. resumeRoute then resumes nothing and the pipeline stalls; a restart
+                        // starts a new consumer from the committed offsets (the cost: one rebalance per probe).
+                        camel.getRouteController().stopRoute(routeId);
+                        camel.getRouteController().startRoute(routeId);
                     }
                 } catch (Exception e) {
                     log.error("Could not {} route {}", open ? "suspend" : "resume", routeId, e);
