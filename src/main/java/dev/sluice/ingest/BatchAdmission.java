@@ -53,7 +53,7 @@ public class BatchAdmission {
         }
         batch.setProperty(BATCH, records);
         batch.setProperty(REJECTED, rejected);
-        batch.setProperty(BatchTally.PROPERTY, new BatchTally(records.size()));
+        batch.setProperty(BatchTally.PROPERTY, new BatchTally());
         batch.getMessage().setHeader(ADMITTED, records.size() - rejected.size());
 
         List<Message> byType = new ArrayList<>(rowsByType.size());

@@ -10,8 +10,8 @@ import org.apache.camel.Exchange;
 
 /**
  * What became of the events of one exchange, for the metrics read when it completes
- * ({@link dev.sluice.observe.PipelineMetrics}): how many were consumed, found duplicate, and written (with each
- * written event's {@code ts}, for the end-to-end latency). It travels as an exchange property, which the split into
+ * ({@link dev.sluice.observe.PipelineMetrics}): how many were found duplicate and written (with each written event's
+ * {@code ts}, for the end-to-end latency). Consumed records are counted when the batch's exchange is created. It travels as an exchange property, which the split into
  * event types shares by reference, so the store route's steps add to the tally of the batch they belong to.
  * <p>
  * The dedupe step stages what one store attempt will write; the attempt's transaction commits the staged counts or
@@ -22,21 +22,16 @@ public final class BatchTally {
 
     public static final String PROPERTY = "sluiceTally";
 
-    private final int consumed;
     private int duplicates;
     private final List<Instant> writtenEventTimes = new ArrayList<>();
     private int stagedDuplicates;
     private final List<Map<String, Object>> stagedRows = new ArrayList<>();
 
-    public BatchTally(int consumed) {
-        this.consumed = consumed;
-    }
-
-    /** The exchange's tally; an exchange that has none (a store route called on its own) gets one that counts nothing consumed. */
+    /** The exchange's tally, created on first use (a store attempt outside a batch or a record sent one by one). */
     public static BatchTally of(Exchange exchange) {
         BatchTally tally = exchange.getProperty(PROPERTY, BatchTally.class);
         if (tally == null) {
-            tally = new BatchTally(0);
+            tally = new BatchTally();
             exchange.setProperty(PROPERTY, tally);
         }
         return tally;
@@ -61,10 +56,6 @@ public final class BatchTally {
     public synchronized void dropStaged() {
         stagedRows.clear();
         stagedDuplicates = 0;
-    }
-
-    public int consumed() {
-        return consumed;
     }
 
     public synchronized int duplicates() {

@@ -95,8 +95,8 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
     }
 
     private static Exchange prepare(Exchange record) {
-        // Consumed already, with the batch: this exchange's tally counts only what it writes.
-        record.setProperty(BatchTally.PROPERTY, new BatchTally(0));
+        // A tally of its own: what this record writes is counted when it completes, not with its batch.
+        record.setProperty(BatchTally.PROPERTY, new BatchTally());
         return record;
     }
 
