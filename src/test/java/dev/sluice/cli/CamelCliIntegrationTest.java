@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class CamelCliIntegrationTest {
     void camelGetRouteListsTheRoutesOfTheRunningApp() {
         // The connector writes the app's status under ~/.camel about once a second; the first call may also resolve
         // the CLI from Maven Central.
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             String routes = camel(Map.of(), Duration.ofMinutes(3), "get", "route");
             System.out.println("camel get route:\n" + routes);
             assertThat(routes).contains("sluice").contains("ingest").contains("store-review_created").contains("dead-letter");
@@ -76,7 +77,7 @@ class CamelCliIntegrationTest {
                 "routes-yaml/store-review_created.camel.yaml", "--properties=cli/sluice-cli.properties",
                 "--max-seconds=240");
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(rowsFrom("reviews")).isEqualTo(sent.uniqueValid());
                 assertThat(rowsFrom("dlq_events")).isEqualTo(sent.invalid());
             });

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.PipelineTables;
@@ -18,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +28,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -87,7 +90,9 @@ class HawtioConsoleBrowserTest {
                 "--user-data-dir=" + profile, "--window-size=1600,1000");
         // The driver is given, so Selenium Manager never tries to download one.
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+                // A cold machine may take longer than Selenium's 20 s to start the driver.
+                .withTimeout(Patience.PIPELINE).build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -104,22 +109,25 @@ class HawtioConsoleBrowserTest {
     @Test
     void routesPageListsThePipelineRoutesAndTheirExchangeCountersMoveWithTraffic() throws Exception {
         send(10);
-        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") == 10);
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") == 10);
 
         browser.get("http://localhost:" + port + "/actuator/hawtio/camel/routes");
         // An ingest exchange is a batch of records, so the page is checked against Camel's own count, not the 10 sent.
-        Map<String, Long> before = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
-                .until(this::awaitRouteTotals, totals -> totals.get("ingest") > 0
-                        && totals.get("ingest") == exchangesTotal("ingest"));
-        assertThat(before.keySet()).containsAll(PIPELINE_ROUTES);
+        Map<String, Long> before = onThePage(() -> page().until(this::routeTotals,
+                totals -> totals.keySet().containsAll(PIPELINE_ROUTES)
+                        && totals.get("ingest") > 0 && totals.get("ingest") == exchangesTotal("ingest")));
 
         send(5);
-        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") == 15);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            Map<String, Long> after = awaitRouteTotals();
-            assertThat(after.get("ingest")).isGreaterThan(before.get("ingest")).isEqualTo(exchangesTotal("ingest"));
-            assertThat(after.get("store-review_created")).isGreaterThan(before.get("store-review_created"))
-                    .isEqualTo(exchangesTotal("store-review_created"));
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") == 15);
+        onThePage(() -> {
+            page().untilAsserted(() -> {
+                Map<String, Long> after = routeTotals();
+                assertThat(after).containsKeys(PIPELINE_ROUTES.toArray(String[]::new));
+                assertThat(after.get("ingest")).isGreaterThan(before.get("ingest")).isEqualTo(exchangesTotal("ingest"));
+                assertThat(after.get("store-review_created")).isGreaterThan(before.get("store-review_created"))
+                        .isEqualTo(exchangesTotal("store-review_created"));
+            });
+            return null;
         });
 
         Path screenshot = Path.of("target", "hawtio-routes.png");
@@ -133,11 +141,19 @@ class HawtioConsoleBrowserTest {
                 .getExchangesTotal();
     }
 
-    /** The routes table once the page shows the pipeline's routes: route name to its "Total" exchanges column. */
-    private Map<String, Long> awaitRouteTotals() {
+    /** Polls the page, which Hawtio may be re-rendering (a script can then meet a detached element). */
+    private ConditionFactory page() {
+        return await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(WebDriverException.class);
+    }
+
+    /**
+     * One wait on the page, never a wait inside a wait: the inner one's timeout would outlast the outer one's, and the
+     * test would fail with the outer's message while the inner was still patient. Keeps the page when it fails.
+     */
+    private <T> T onThePage(java.util.function.Supplier<T> wait) {
         try {
-            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(this::routeTotals, totals -> totals.keySet().containsAll(PIPELINE_ROUTES));
+            return wait.get();
         } catch (RuntimeException | Error e) {
             dumpPage();
             throw e;

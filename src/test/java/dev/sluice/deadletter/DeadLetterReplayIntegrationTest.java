@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import dev.sluice.support.Patience;
 import dev.sluice.deadletter.DeadLetterReplay.Result;
 import dev.sluice.deadletter.DeadLetterReplay.Selection;
 import dev.sluice.loadgen.ReviewEvents;
@@ -139,7 +140,7 @@ class DeadLetterReplayIntegrationTest {
     }
 
     private void awaitCounts(long rows, long deadLetters) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM reviews", Long.class)).isEqualTo(rows);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM dlq_events", Long.class)).isEqualTo(deadLetters);
         });
@@ -147,7 +148,7 @@ class DeadLetterReplayIntegrationTest {
 
     private void awaitNoLag() throws Exception {
         try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+            await().atMost(Patience.PIPELINE).untilAsserted(() ->
                     assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero()));
         }
     }

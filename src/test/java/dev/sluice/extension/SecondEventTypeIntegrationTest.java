@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.RoutesDirectory;
@@ -69,7 +70,7 @@ class SecondEventTypeIntegrationTest {
                     ReviewEvents.valid(reviewEvent, "user:9", "r-" + reviewEvent, 5, "next to an order")));
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM reviews WHERE event_id = ?", Long.class, reviewEvent))
                     .isEqualTo(1);
             assertThat(jdbc.queryForObject("SELECT amount_cents FROM orders_test WHERE event_id = ?", Long.class,

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.ConsoleTee;
@@ -92,7 +93,7 @@ class ObservabilityIntegrationTest {
     @Test
     @Order(1)
     void metricsCountEveryEventByResultAndReason() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> {
             String scrape = scrape();
             assertThat(value(scrape, "events_consumed_total{application=\"sluice\"}")).isEqualTo(4);
             assertThat(value(scrape, "events_processed_total{application=\"sluice\",result=\"success\"}")).isEqualTo(1);

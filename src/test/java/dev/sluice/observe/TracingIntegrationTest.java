@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -56,7 +57,7 @@ class TracingIntegrationTest {
                     ReviewEvents.valid(eventId, "user:1", "r-" + eventId, 5, "traced")));
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> {
             List<SpanData> finished = spans.getFinishedSpanItems();
             SpanData consumer = finished.stream().filter(span -> span.getName().equals("events.main")).findFirst()
                     .orElseThrow(() -> new AssertionError("no span for events.main in " + names(finished)));

@@ -3,6 +3,7 @@ package dev.sluice.reconciliation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
@@ -65,7 +66,7 @@ abstract class ReconciliationScenarios {
     @Test
     void restartingTheCamelContextMidStreamStillReconcilesExactly() throws Exception {
         CompletableFuture<LoadGenerator.Summary> firstHalf = CompletableFuture.supplyAsync(() -> produce(5_000, 7));
-        await().atMost(Duration.ofMinutes(2)).until(() -> PipelineTables.count(jdbc, "reviews") >= 1_000);
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") >= 1_000);
 
         camel.stop();
         long rowsWhileStopped = PipelineTables.count(jdbc, "reviews");

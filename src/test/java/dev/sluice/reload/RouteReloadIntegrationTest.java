@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.ConsoleTee;
@@ -128,7 +129,7 @@ class RouteReloadIntegrationTest {
         for (BrokenEdit edit : brokenEdits) {
             double rejectedBefore = rejectedCount();
             RoutesDirectory.write(edit.file(), edit.text());
-            await().atMost(Duration.ofSeconds(20)).until(() -> rejectedCount() == rejectedBefore + 1);
+            await().atMost(Patience.PIPELINE).until(() -> rejectedCount() == rejectedBefore + 1);
 
             assertThat(reloads.last()).containsEntry("result", "rejected").containsEntry("file", edit.file().toString());
             assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
@@ -162,7 +163,7 @@ class RouteReloadIntegrationTest {
 
         double removedBefore = registry.counter("routes.reload", "result", "removed").count();
         Files.delete(added);
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Patience.PIPELINE)
                 .until(() -> registry.counter("routes.reload", "result", "removed").count() > removedBefore);
         assertThat(camel.getRoute("store-probe")).isNull();
         assertThat(reloads.last()).containsEntry("result", "removed").containsEntry("routes", "store-probe");
@@ -174,13 +175,13 @@ class RouteReloadIntegrationTest {
                 Duration.ofMinutes(2), 2_000, 80, 5, 1, 31);
         CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(
                 () -> LoadGenerator.run(options, producer, null));
-        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") >= 300);
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") >= 300);
 
         // ingest and ingest-one: the Kafka consumer is stopped (committing what was written) and a new one joins the group.
         applyEdit(INGEST, shippedIngest.replace("maxPollRecords: \"{{sluice.consumer.max-poll-records}}\"",
                 "maxPollRecords: 100"));
         long rowsAtFirstSwap = PipelineTables.count(jdbc, "reviews");
-        await().atMost(Duration.ofSeconds(60)).until(() -> PipelineTables.count(jdbc, "reviews") >= rowsAtFirstSwap + 300);
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") >= rowsAtFirstSwap + 300);
         applyEdit(STORE, shippedStore.replace(TEXT_PARAMETER, "upper(" + TEXT_PARAMETER + ")"));
 
         LoadGenerator.Summary sent = load.get();
@@ -200,7 +201,7 @@ class RouteReloadIntegrationTest {
     private void applyEdit(Path file, String text) {
         double appliedBefore = registry.counter("routes.reload", "result", "applied").count();
         RoutesDirectory.write(file, text);
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Patience.PIPELINE)
                 .until(() -> registry.counter("routes.reload", "result", "applied").count() > appliedBefore);
         assertThat(reloads.last()).containsEntry("result", "applied").containsEntry("file", file.toString());
     }
@@ -218,7 +219,7 @@ class RouteReloadIntegrationTest {
     }
 
     private String awaitRow(UUID eventId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> textOf(eventId) != null);
+        await().atMost(Patience.PIPELINE).until(() -> textOf(eventId) != null);
         return textOf(eventId);
     }
 

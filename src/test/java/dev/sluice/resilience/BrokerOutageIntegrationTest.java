@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
@@ -71,9 +72,9 @@ class BrokerOutageIntegrationTest {
         LoadGenerator.Summary sent = load.get();
 
         try (KafkaOffsets offsets = new KafkaOffsets(bootstrap())) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero()));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await().atMost(Patience.PIPELINE).untilAsserted(() -> {
                 assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(sent.uniqueValid());
                 assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(sent.invalid());
             });

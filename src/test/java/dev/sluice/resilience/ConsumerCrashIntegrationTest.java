@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.TestDatabaseFallback;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ConsumerCrashIntegrationTest {
 
     /** Camel's shutdown timeout (application.yaml) plus the JVM's own start-to-exit overhead. */
-    private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(30);
+    private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(45);
     private static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
             "jdbc:postgresql://127.0.0.1:5432/sluice_test");
 
@@ -67,7 +68,7 @@ class ConsumerCrashIntegrationTest {
         LoadGenerator.Summary sent = load.get();
 
         try (KafkaOffsets offsets = new KafkaOffsets(kafka)) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(count("SELECT count(*) FROM reviews")).isEqualTo(sent.uniqueValid());
                 assertThat(count("SELECT count(*) FROM dlq_events")).isEqualTo(sent.invalid());
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
@@ -106,7 +107,7 @@ class ConsumerCrashIntegrationTest {
 
             startSluice(kafka, 2);
             LoadGenerator.Summary sent = load.get();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(count("SELECT count(*) FROM reviews")).isEqualTo(sent.uniqueValid());
                 assertThat(count("SELECT count(*) FROM dlq_events")).isEqualTo(sent.invalid());
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
@@ -151,7 +152,7 @@ class ConsumerCrashIntegrationTest {
         builder.environment().put("SLUICE_DB_USER", System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"));
         Process child = builder.start();
         children.add(child);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(250)).until(() -> {
             assertThat(child.isAlive()).as("Sluice run %d died; see %s", run, log).isTrue();
             return Files.readString(log).contains("Started SluiceApplication");
         });

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
@@ -77,7 +78,7 @@ class DatabaseOutageIntegrationTest {
         CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(this::produceTenSecondsOfLoad);
         // Cut only once events are being written: on a loaded machine the consumer can still be joining the group
         // 3 s in, and a cut nobody attempts to cross opens no breaker.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> PipelineTables.count(jdbc, "reviews") > 0);
         Thread.sleep(1_000);
         LINE_TO_DATABASE.cut();
@@ -87,7 +88,7 @@ class DatabaseOutageIntegrationTest {
         LoadGenerator.Summary sent = load.get();
 
         try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(sent.uniqueValid());
                 assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(sent.invalid());
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());

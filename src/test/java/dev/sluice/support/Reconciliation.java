@@ -23,7 +23,7 @@ public final class Reconciliation {
 
     public static void awaitExact(JdbcTemplate jdbc, KafkaOffsets offsets, int partitions, long expectedRows,
                                   long expectedDeadLetters) throws Exception {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
             assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
             assertThat(offsets.lag(GROUP, EVENTS)).hasSize(partitions).allSatisfy((partition, lag) -> assertThat(lag).isZero());
