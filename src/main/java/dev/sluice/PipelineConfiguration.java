@@ -3,18 +3,25 @@ package dev.sluice;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterDescriber;
+import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.deadletter.OutageGuard;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
 import dev.sluice.ingest.BatchAdmission;
+import dev.sluice.ingest.ChunkedWrite;
+import dev.sluice.ingest.EventTypeAgreement;
 import dev.sluice.ingest.KafkaBatch;
 import dev.sluice.ingest.OneByOne;
+import dev.sluice.ingest.StoreRoutes;
+import dev.sluice.ingest.WriteChunkSize;
 import dev.sluice.sink.AttemptTransactionPolicy;
 import dev.sluice.sink.BreakerPausesConsumers;
+import dev.sluice.sink.DatabaseLimits;
 import dev.sluice.sink.DatabaseCircuitBreaker;
 import dev.sluice.sink.RowParameters;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
@@ -22,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The typed beans the YAML routes refer to by name. */
@@ -44,8 +53,39 @@ class PipelineConfiguration {
     }
 
     @Bean
-    BatchAdmission batchAdmission(EventValidator eventValidator) {
-        return new BatchAdmission(eventValidator);
+    StoreRoutes storeRoutes() {
+        return new StoreRoutes();
+    }
+
+    /** Also the {@code eventTypes} detail of /actuator/health, after its bean name. */
+    @Bean
+    EventTypeAgreement eventTypes(CamelContext camel, EventSchemas schemas, MeterRegistry registry) {
+        return new EventTypeAgreement(camel, schemas, registry);
+    }
+
+    @Bean
+    BatchAdmission batchAdmission(EventValidator eventValidator, StoreRoutes storeRoutes, SluiceProperties properties) {
+        return new BatchAdmission(eventValidator, storeRoutes, properties.consumer().batchDeadline());
+    }
+
+    @Bean
+    WriteChunkSize writeChunkSize(SluiceProperties properties, MeterRegistry registry) {
+        WriteChunkSize chunkSize = new WriteChunkSize(properties.consumer().maxPollRecords(),
+                properties.database().statementTimeout());
+        Gauge.builder("write.chunk.size", chunkSize, WriteChunkSize::current)
+                .description("Events per store transaction now: smaller while the database is slow").register(registry);
+        return chunkSize;
+    }
+
+    @Bean
+    ChunkedWrite chunkedWrite(WriteChunkSize writeChunkSize, OneByOne oneByOne) {
+        return new ChunkedWrite(writeChunkSize, oneByOne);
+    }
+
+    /** Bounded database time and the pool's size, on the pool before it opens (static: a bean post-processor). */
+    @Bean
+    static DatabaseLimits databaseLimits(Environment environment) {
+        return new DatabaseLimits(environment);
     }
 
     @Bean
@@ -71,9 +111,27 @@ class PipelineConfiguration {
         return new RowParameters();
     }
 
+    /** One store attempt's transaction, with its deadline: every statement in it gets the time that is left. */
     @Bean
-    AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactionTemplate, MeterRegistry registry) {
-        return new AttemptTransactionPolicy(transactionTemplate, queryTimer(registry, "store_transaction"));
+    AttemptTransactionPolicy attemptTransaction(PlatformTransactionManager transactions, SluiceProperties properties,
+                                                MeterRegistry registry) {
+        return new AttemptTransactionPolicy(boundedTransaction(transactions, properties),
+                queryTimer(registry, "store_transaction"));
+    }
+
+    /** A dead letter's row and topic record, timed apart from the store attempts. */
+    @Bean
+    AttemptTransactionPolicy deadLetterTransaction(PlatformTransactionManager transactions,
+                                                   SluiceProperties properties, MeterRegistry registry) {
+        return new AttemptTransactionPolicy(boundedTransaction(transactions, properties),
+                queryTimer(registry, "dead_letter_transaction"));
+    }
+
+    private static TransactionTemplate boundedTransaction(PlatformTransactionManager transactions,
+                                                          SluiceProperties properties) {
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        transaction.setTimeout((int) Math.max(1, properties.database().transactionTimeout().toSeconds()));
+        return transaction;
     }
 
     private static Timer queryTimer(MeterRegistry registry, String query) {
@@ -86,8 +144,8 @@ class PipelineConfiguration {
     }
 
     @Bean
-    DeadLetterDescriber deadLetterDescriber() {
-        return new DeadLetterDescriber();
+    DeadLetterDescriber deadLetterDescriber(SluiceProperties properties) {
+        return new DeadLetterDescriber(new DeadLetterTopicRecord(properties.deadLetter().maxTopicRecordBytes()));
     }
 
     @Bean

@@ -8,6 +8,11 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
+import dev.sluice.ingest.BatchAdmission;
+import dev.sluice.ingest.ChunkedWrite;
+import dev.sluice.ingest.OneByOne;
+import dev.sluice.ingest.StoreRoutes;
+import dev.sluice.ingest.WriteChunkSize;
 import dev.sluice.sink.AttemptTransactionPolicy;
 import dev.sluice.sink.DatabaseCircuitBreaker;
 import dev.sluice.validate.EventSchemas;
@@ -50,6 +55,18 @@ public final class CliBeans {
 
     public static AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactions) {
         return new AttemptTransactionPolicy(transactions, timer("store_transaction"));
+    }
+
+    public static AttemptTransactionPolicy deadLetterTransaction(TransactionTemplate transactions) {
+        return new AttemptTransactionPolicy(transactions, timer("dead_letter_transaction"));
+    }
+
+    public static BatchAdmission batchAdmission(EventValidator validator, StoreRoutes storeRoutes, String batchDeadline) {
+        return new BatchAdmission(validator, storeRoutes, duration(batchDeadline));
+    }
+
+    public static ChunkedWrite chunkedWrite(int maxPollRecords, String statementTimeout, OneByOne oneByOne) {
+        return new ChunkedWrite(new WriteChunkSize(maxPollRecords, duration(statementTimeout)), oneByOne);
     }
 
     public static CircuitBreaker databaseCircuitBreaker(int failureRateThreshold, int minimumNumberOfCalls,

@@ -28,7 +28,9 @@ public record SluiceProperties(
         @Valid @NotNull Throttle throttle,
         @Valid @NotNull Validation validation,
         @Valid @NotNull Redelivery redelivery,
-        @Valid @NotNull CircuitBreaker circuitBreaker) {
+        @Valid @NotNull CircuitBreaker circuitBreaker,
+        @Valid @NotNull Database database,
+        @Valid @NotNull DeadLetter deadLetter) {
 
     public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
     }
@@ -39,7 +41,22 @@ public record SluiceProperties(
      * topic's partitions.
      */
     public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords, @Positive int batchingIntervalMs,
-                           @Positive int pollTimeoutMs, @Positive int threads) {
+                           @Positive int pollTimeoutMs, @Positive int threads, @Positive int maxPollIntervalMs,
+                           @NotNull Duration batchDeadline) {
+    }
+
+    /**
+     * How long the database may take, so that no consumer thread waits on it past {@code max.poll.interval.ms}:
+     * {@code statementTimeout} and {@code lockTimeout} are PostgreSQL's, on every pipeline connection;
+     * {@code transactionTimeout} bounds one store attempt; {@code socketTimeout} closes a connection whose server
+     * stopped answering (longer than the others, so PostgreSQL's own cancel comes first).
+     */
+    public record Database(@NotNull Duration statementTimeout, @NotNull Duration lockTimeout,
+                           @NotNull Duration transactionTimeout, @NotNull Duration socketTimeout) {
+    }
+
+    /** The dead-letter topic's records stay under {@code maxTopicRecordBytes} (see DeadLetterTopicRecord). */
+    public record DeadLetter(@Positive int maxTopicRecordBytes) {
     }
 
     public record Throttle(@Positive long maxEventsPerSecond) {

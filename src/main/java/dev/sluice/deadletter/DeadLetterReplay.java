@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class DeadLetterReplay {
     }
 
     private static final String SELECT = """
-            SELECT id, record_key, original_value, replay_count FROM dlq_events
+            SELECT id, record_key, original_key, original_value, replay_count FROM dlq_events
             WHERE replayed_at IS NULL
               AND (CAST(? AS text) IS NULL OR reason = ?)
               AND dead_lettered_at >= coalesce(CAST(? AS timestamptz), '-infinity')
@@ -80,10 +79,10 @@ public final class DeadLetterReplay {
             FOR UPDATE SKIP LOCKED""";
 
     private final Connection database;
-    private final Producer<String, byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final String topic;
 
-    public DeadLetterReplay(Connection database, Producer<String, byte[]> producer, String topic) {
+    public DeadLetterReplay(Connection database, Producer<byte[], byte[]> producer, String topic) {
         this.database = database;
         this.producer = producer;
         this.topic = topic;
@@ -103,20 +102,33 @@ public final class DeadLetterReplay {
         try (Connection database = DriverManager.getConnection(
                      options.getOrDefault("db-url", env.getOrDefault("SLUICE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/sluice")),
                      env.getOrDefault("SLUICE_DB_USER", "postgres"), env.getOrDefault("SLUICE_DB_PASSWORD", ""));
-             Producer<String, byte[]> producer = createProducer(bootstrap)) {
+             Producer<byte[], byte[]> producer = createProducer(bootstrap)) {
             Result result = new DeadLetterReplay(database, producer, topic)
                     .replay(Selection.parse(options), options.containsKey("dry-run"));
             System.out.println(result + " (to " + topic + " on " + bootstrap + ")");
         }
     }
 
-    public static Producer<String, byte[]> createProducer(String bootstrapServers) {
+    public static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    /**
+     * The key that arrived: its bytes where the dead letter kept them (since V3), else the readable rendering older
+     * dead letters have. The key picks the partition, so the exact bytes keep a replayed event in its key's order.
+     */
+    private static byte[] keyOf(ResultSet deadLetter) throws SQLException {
+        byte[] original = deadLetter.getBytes("original_key");
+        if (original != null) {
+            return original;
+        }
+        String rendered = deadLetter.getString("record_key");
+        return rendered == null ? null : rendered.getBytes(StandardCharsets.UTF_8);
     }
 
     public Result replay(Selection selection, boolean dryRun) throws SQLException, ExecutionException, InterruptedException {
@@ -134,8 +146,8 @@ public final class DeadLetterReplay {
                         continue;
                     }
                     if (!dryRun) {
-                        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic,
-                                deadLetters.getString("record_key"), deadLetters.getBytes("original_value"));
+                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
+                                keyOf(deadLetters), deadLetters.getBytes("original_value"));
                         record.headers().add(DeadLetterHeaders.REPLAY_COUNT,
                                 String.valueOf(replayCount + 1).getBytes(StandardCharsets.UTF_8));
                         acknowledgements.add(producer.send(record));

@@ -8,11 +8,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where the dead-letter channel delivers: a row in {@code dlq_events} for querying, then a record on the dead-letter
- * topic for replay. Events that failed only because the database was unavailable are refused ({@link OutageGuard}). Both must succeed before the consumer commits the original offset; a failure here propagates
- * (see {@link PipelineErrorHandling#PROPAGATE_FAILURES}) and the record is read again.
+ * topic for replay, both in one transaction. Events that failed only because the database was unavailable are refused
+ * ({@link OutageGuard}): the failure reaches the consumer and the record is read again.
+ * <p>
+ * A dead letter that cannot be written for any other reason is retried a few times ({@value
+ * PipelineErrorHandling#DEAD_LETTER_WRITES}), then replaced by a minimal one: the record's coordinates and why its
+ * dead letter failed, no payload. The stream must not stop on a record whose dead letter cannot be written.
  */
 @Component
 public class DeadLetterRoute extends RouteBuilder {
+
+    static final String WRITE_RECORD = "direct:dead-letter-record";
+    static final String WRITE_MINIMAL = "direct:dead-letter-minimal";
 
     /**
      * Bound by name from the row {@link DeadLetterDescriber#row} builds. A map body, not the record's bytes: camel-sql
@@ -20,20 +27,22 @@ public class DeadLetterRoute extends RouteBuilder {
      * searches every converter, twelve times per dead letter.
      */
     static final String INSERT_DLQ_EVENT = "sql:INSERT INTO dlq_events (reason, exception_class, exception_message,"
-            + " event_id, source_topic, source_partition, source_offset, record_key, original_value, attempts,"
-            + " first_failed_at, replay_count) VALUES (:#reason, :#exception_class, :#exception_message, :#event_id,"
-            + " :#source_topic, CAST(:#source_partition AS integer), CAST(:#source_offset AS bigint), :#record_key,"
-            + " :#original_value, CAST(:#attempts AS integer), CAST(:#first_failed_at AS timestamptz),"
-            + " CAST(:#replay_count AS integer))"
+            + " event_id, event_type, source_topic, source_partition, source_offset, record_key, original_key,"
+            + " original_value, attempts, first_failed_at, replay_count) VALUES (:#reason, :#exception_class,"
+            + " :#exception_message, :#event_id, :#event_type, :#source_topic, CAST(:#source_partition AS integer),"
+            + " CAST(:#source_offset AS bigint), :#record_key, :#original_key, :#original_value,"
+            + " CAST(:#attempts AS integer), CAST(:#first_failed_at AS timestamptz), CAST(:#replay_count AS integer))"
             + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING"
             + "?noop=true&prepareStatementStrategy=#rowParameters";
-    private static final String ORIGINAL_VALUE = "sluiceOriginalValue";
+    /** Keys stay bytes on the way out too, so a dead letter's key is the one that arrived. */
+    private static final String DEAD_LETTER_TOPIC = "kafka:{{sluice.topics.dead-letter}}"
+            + "?keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer";
 
     @Override
     public void configure() {
         from(PipelineErrorHandling.DEAD_LETTER_ENDPOINT)
                 .routeId("dead-letter")
-                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .routeConfigurationId(PipelineErrorHandling.DEAD_LETTER_WRITES)
                 .bean("outageGuard", "refuseIfDatabaseUnavailable").id("refuse-during-outage")
                 .bean("deadLetterDescriber", "describe").id("describe-failure")
                 .log(LoggingLevel.WARN, "Dead-lettered ${header." + DeadLetterHeaders.ORIGINAL_TOPIC + "}-${header."
@@ -41,18 +50,40 @@ public class DeadLetterRoute extends RouteBuilder {
                         + "} event_id=${header." + DeadLetterHeaders.EVENT_ID + "} reason=${header."
                         + DeadLetterHeaders.REASON + "} exception=${header." + DeadLetterHeaders.EXCEPTION_CLASS
                         + "} attempts=${header." + DeadLetterHeaders.ATTEMPTS + "}").id("log-dead-letter")
-                .setProperty(ORIGINAL_VALUE, body())
+                .to(WRITE_RECORD).id("write-dead-letter");
+
+        // Its own route, so that a retry starts a new transaction rather than repeating one step of a failed one.
+        from(WRITE_RECORD)
+                .routeId("dead-letter-record")
+                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
                 .bean("deadLetterDescriber", "row").id("dead-letter-row")
                 // The row and the topic record in one transaction: the row commits only once the topic acknowledged the
                 // record. A record read again after its dead letter was written (its batch failed later, or a crash
                 // came before the offset commit) finds its row there and is not sent to the topic a second time.
-                .policy("attemptTransaction").id("dead-letter-transaction")
+                .policy("deadLetterTransaction").id("dead-letter-transaction")
                     .to(INSERT_DLQ_EVENT).id("dlq-table")
                     .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1)).id("first-dead-letter-of-record")
-                        .setBody(exchangeProperty(ORIGINAL_VALUE))
+                        .setBody(exchangeProperty(DeadLetterDescriber.TOPIC_VALUE))
                         // The original record's kafka.* headers would steer the producer (topic, partition); keep the key.
                         .removeHeaders("kafka.*", KafkaConstants.KEY)
-                        .to("kafka:{{sluice.topics.dead-letter}}").id("dlq-topic")
+                        .to(DEAD_LETTER_TOPIC).id("dlq-topic")
+                    .end()
+                .end();
+
+        from(WRITE_MINIMAL)
+                .routeId("dead-letter-minimal")
+                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .bean("deadLetterDescriber", "describeMinimal").id("describe-dead-letter-failure")
+                .log(LoggingLevel.ERROR, "Dead letter of ${header." + DeadLetterHeaders.ORIGINAL_TOPIC + "}-${header."
+                        + DeadLetterHeaders.ORIGINAL_PARTITION + "}@${header." + DeadLetterHeaders.ORIGINAL_OFFSET
+                        + "} could not be written (${header." + DeadLetterHeaders.EXCEPTION_MESSAGE + "}); a minimal"
+                        + " one stands in for it and the stream goes on").id("log-minimal-dead-letter")
+                .bean("deadLetterDescriber", "row")
+                .policy("deadLetterTransaction")
+                    .to(INSERT_DLQ_EVENT).id("dlq-table-minimal")
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .setBody(constant(new byte[0]))
+                        .to(DEAD_LETTER_TOPIC).id("dlq-topic-minimal")
                     .end()
                 .end();
     }

@@ -25,7 +25,13 @@ public enum FailureReason {
      */
     RETRIES_EXHAUSTED,
     /** Anything not classified above; a bug or a case to classify. */
-    UNEXPECTED;
+    UNEXPECTED,
+    /**
+     * The event's own dead letter could not be written, even after retries, for a reason other than a database outage;
+     * a minimal one (source coordinates, no payload) stands in for it, so the stream goes on. The record's bytes are
+     * still on the events topic at that offset while its retention lasts.
+     */
+    DEAD_LETTER_FAILED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -9,13 +9,14 @@ import org.apache.camel.Processor;
 /**
  * Called by the error handler on every failed attempt. Keeps, in exchange properties (which survive
  * {@code useOriginalMessage()}, unlike headers), what the dead-letter record needs: how many attempts were made,
- * when the first one failed, and the event id if the validator got that far.
+ * when the first one failed, and the event id and type if the validator got that far.
  */
 public class FailureTracker implements Processor {
 
     static final String ATTEMPTS = "sluiceAttempts";
     static final String FIRST_FAILED_AT = "sluiceFirstFailedAt";
     static final String EVENT_ID = "sluiceFailedEventId";
+    static final String EVENT_TYPE = "sluiceFailedEventType";
 
     @Override
     public void process(Exchange exchange) {
@@ -26,6 +27,10 @@ public class FailureTracker implements Processor {
         String eventId = exchange.getMessage().getHeader(EventHeaders.EVENT_ID, String.class);
         if (eventId != null) {
             exchange.setProperty(EVENT_ID, eventId);
+        }
+        String eventType = exchange.getMessage().getHeader(EventHeaders.EVENT_TYPE, String.class);
+        if (eventType != null) {
+            exchange.setProperty(EVENT_TYPE, eventType);
         }
     }
 }

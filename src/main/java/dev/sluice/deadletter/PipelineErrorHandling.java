@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
  * channel at once; transient ones ({@link TransientFailures}) are redelivered with exponential backoff and jitter
  * first. The dead-letter record carries the original record bytes. If the dead-letter write itself fails, the failure
  * reaches the Kafka consumer, which does not commit the offset and reads the record again.</li>
- * <li>{@value #PROPAGATE_FAILURES}: for the steps inside one store attempt and for the dead-letter route. No error
+ * <li>{@value #DEAD_LETTER_WRITES}: for the dead-letter route. A dead letter that cannot be written (not during a
+ * database outage) is retried {@value #DEAD_LETTER_WRITE_RETRIES} times, then a minimal one stands in for it, so
+ * one record cannot stop its partition.</li>
+ * <li>{@value #PROPAGATE_FAILURES}: for the steps inside one store attempt and inside one dead-letter write. No error
  * handler of their own: a failure rolls the attempt back and surfaces to the caller, which owns redelivery.</li>
  * </ul>
  */
@@ -22,7 +25,10 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
 
     public static final String DEAD_LETTER_CHANNEL = "dead-letter-channel";
     public static final String PROPAGATE_FAILURES = "propagate-failures";
+    public static final String DEAD_LETTER_WRITES = "dead-letter-writes";
     public static final String DEAD_LETTER_ENDPOINT = "direct:dead-letter";
+    /** Retries of a dead letter that failed to be written for a reason that is not an outage. */
+    static final int DEAD_LETTER_WRITE_RETRIES = 2;
 
     private final SluiceProperties.Redelivery redelivery;
 
@@ -67,5 +73,19 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
                 .logExhausted(false);
 
         routeConfiguration(PROPAGATE_FAILURES).errorHandler(noErrorHandler());
+
+        // An outage is not matched here, so it propagates as it does everywhere else: the record is read again.
+        var deadLetterWrites = routeConfiguration(DEAD_LETTER_WRITES);
+        deadLetterWrites.errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false));
+        deadLetterWrites.onException(Exception.class)
+                .onWhen(exchange -> !TransientFailures.isDatabaseUnavailable(exchange.getException()))
+                .maximumRedeliveries(DEAD_LETTER_WRITE_RETRIES)
+                .redeliveryDelay(200)
+                .logRetryAttempted(true)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logStackTrace(false)
+                .logExhausted(false)
+                .handled(true)
+                .to(DeadLetterRoute.WRITE_MINIMAL);
     }
 }

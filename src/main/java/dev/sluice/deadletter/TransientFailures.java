@@ -11,6 +11,7 @@ import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionTimedOutException;
 
 /**
  * The failures worth redelivering, in two kinds. Spring translates PostgreSQL's SQLSTATEs into these types (08xxx and
@@ -39,7 +40,9 @@ public final class TransientFailures {
 
     private static final List<Class<? extends Throwable>> CONTENTION = List.of(
             TransientDataAccessException.class,
-            SQLTransientException.class);
+            SQLTransientException.class,
+            // A store attempt that outlived its transaction deadline (sluice.database.transaction-timeout).
+            TransactionTimedOutException.class);
 
     private TransientFailures() {
     }

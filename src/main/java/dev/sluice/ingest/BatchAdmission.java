@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.apache.camel.support.DefaultMessage;
  * (body: the type's rows, {@link EventRows}; header {@value EventHeaders#EVENT_TYPE}; header {@value #RECORDS}: the
  * records behind those rows, for the one-by-one path if the batched write fails). Records that fail validation are set
  * aside in {@value #REJECTED}, to be dead-lettered one by one with their own reason and bytes; they never hold up the
- * rest of the batch. The batch's records stay in {@value #BATCH} for the offset commit.
+ * rest of the batch, and neither do valid records whose event type has no running store route ({@link StoreRoutes}).
+ * The batch's records stay in {@value #BATCH} for the offset commit, and its deadline starts ({@link BatchProgress}).
  */
 public class BatchAdmission {
 
@@ -29,9 +31,13 @@ public class BatchAdmission {
     public static final String ADMITTED = "sluiceAdmitted";
 
     private final EventValidator validator;
+    private final StoreRoutes storeRoutes;
+    private final Duration deadline;
 
-    public BatchAdmission(EventValidator validator) {
+    public BatchAdmission(EventValidator validator, StoreRoutes storeRoutes, Duration deadline) {
         this.validator = validator;
+        this.storeRoutes = storeRoutes;
+        this.deadline = deadline;
     }
 
     @Handler
@@ -45,6 +51,11 @@ public class BatchAdmission {
             try {
                 Map<String, Object> event = validator.validate(message.getBody(byte[].class), message);
                 String type = message.getHeader(EventHeaders.EVENT_TYPE, String.class);
+                if (!storeRoutes.isRunning(type)) {
+                    // Dead-lettered at once as unroutable on the per-record route; never sent to a missing route.
+                    rejected.add(record);
+                    continue;
+                }
                 rowsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(EventRows.row(event, message));
                 recordsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(record);
             } catch (RejectedEventException e) {
@@ -54,6 +65,7 @@ public class BatchAdmission {
         batch.setProperty(BATCH, records);
         batch.setProperty(REJECTED, rejected);
         batch.setProperty(BatchTally.PROPERTY, new BatchTally());
+        batch.setProperty(BatchProgress.PROPERTY, new BatchProgress(deadline));
         batch.getMessage().setHeader(ADMITTED, records.size() - rejected.size());
 
         List<Message> byType = new ArrayList<>(rowsByType.size());

@@ -38,15 +38,33 @@ public class KafkaBatch {
         if (records.isEmpty()) {
             return;
         }
+        List<Exchange> deferred = BatchProgress.of(batch).deferred();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (Exchange record : records) {
             DefaultKafkaManualCommit handle = handle(record);
-            next.merge(handle.getPartition(), new OffsetAndMetadata(handle.getRecordOffset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            next.merge(handle.getPartition(), new OffsetAndMetadata(handle.getRecordOffset() + 1), KafkaBatch::later);
         }
+        // A partition with deferred records moves only up to the first of them: what follows it is read again.
+        Map<TopicPartition, OffsetAndMetadata> firstDeferred = new HashMap<>();
+        for (Exchange record : deferred) {
+            DefaultKafkaManualCommit handle = handle(record);
+            firstDeferred.merge(handle.getPartition(), new OffsetAndMetadata(handle.getRecordOffset()), KafkaBatch::earlier);
+        }
+        next.putAll(firstDeferred);
         DefaultKafkaManualCommit any = handle(records.get(0));
         Consumer<?, ?> consumer = any.getCamelExchangePayload().consumer;
         consumer.commitSync(next, Duration.ofMillis(any.getCommitTimeout()));
+        if (!deferred.isEmpty()) {
+            throw new BatchDeadlineExceeded(records.size() - deferred.size(), records.size());
+        }
+    }
+
+    private static OffsetAndMetadata later(OffsetAndMetadata a, OffsetAndMetadata b) {
+        return a.offset() >= b.offset() ? a : b;
+    }
+
+    private static OffsetAndMetadata earlier(OffsetAndMetadata a, OffsetAndMetadata b) {
+        return a.offset() <= b.offset() ? a : b;
     }
 
     private static DefaultKafkaManualCommit handle(Exchange record) {

@@ -94,10 +94,15 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         return camel.createProducerTemplate();
     }
 
+    /**
+     * A copy of the record goes: the per-record route and the dead-letter channel rewrite its message, and the batch's
+     * own record must keep its commit handle for the offset commit. With a tally of its own: what this record writes
+     * is counted when it completes, not with its batch.
+     */
     private static Exchange prepare(Exchange record) {
-        // A tally of its own: what this record writes is counted when it completes, not with its batch.
-        record.setProperty(BatchTally.PROPERTY, new BatchTally());
-        return record;
+        Exchange copy = record.copy();
+        copy.setProperty(BatchTally.PROPERTY, new BatchTally());
+        return copy;
     }
 
     private static void closeQuietly(ProducerTemplate producer) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.deadletter.FailureReason;
+import dev.sluice.ingest.BatchDeadlineExceeded;
 import dev.sluice.ingest.BatchTally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -97,9 +98,10 @@ public class PipelineMetrics extends EventNotifierSupport {
     }
 
     private void recordResult(Exchange exchange) {
-        if (exchange.isFailed()) {
+        if (exchange.isFailed() && exchange.getException(BatchDeadlineExceeded.class) == null) {
             return; // not finished: the consumer does not commit it and reads it again
         }
+        // A batch past its deadline committed what it wrote (its tally) and reads the rest again: counted like any.
         Duration processing = Duration.ofMillis(exchange.getClock().elapsed());
         String reason = exchange.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
         if (reason != null) {

@@ -11,8 +11,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
  * It is built here rather than from the EIP's own options because of two traps in camel-resilience4j: an exception
  * outside the EIP's {@code recordException} list is treated as a success and removed from the exchange (the event
  * would be silently committed), and an open breaker short-circuits the exchange without an exception unless
- * {@code throwExceptionWhenHalfOpenOrOpenState} is set (again, silently committed). Here only transient database
+ * {@code throwExceptionWhenHalfOpenOrOpenState} is set (again, silently committed). Here only database-unavailable
  * failures count against the breaker, and the EIP keeps every exception on the exchange for the error handler.
+ * <p>
+ * Only an unavailable database opens it. A slow one (statement or transaction timeouts, lock waits) is met by smaller
+ * chunks (dev.sluice.ingest.WriteChunkSize); opening would pause and restart the consumers, a rebalance each time,
+ * while the database can still take small writes.
  */
 public final class DatabaseCircuitBreaker {
 
@@ -29,7 +33,7 @@ public final class DatabaseCircuitBreaker {
                 .waitDurationInOpenState(settings.waitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(TransientFailures::isTransient)
+                .recordException(TransientFailures::isDatabaseUnavailable)
                 .build();
         return CircuitBreaker.of(NAME, config);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -54,6 +55,13 @@ public final class EventSchemas {
 
     public Optional<JsonSchema> find(String eventType, int schemaVersion) {
         return Optional.ofNullable(schemasByTypeAndVersion.get(key(eventType, schemaVersion)));
+    }
+
+    /** The event types that have at least one schema version. */
+    public Set<String> types() {
+        Set<String> types = new TreeSet<>();
+        schemasByTypeAndVersion.keySet().forEach(key -> types.add(key.substring(0, key.indexOf(" v"))));
+        return types;
     }
 
     /** What is supported, for error messages and the startup log: {@code review_created v1, ...}. */

@@ -55,6 +55,8 @@ public class EventValidator {
         message.setHeader(EventHeaders.EVENT_ID, eventId);
         MDC.put(Correlation.EVENT_ID, eventId);
         String eventType = requireText(event, "event_type");
+        // Set as soon as it is read, like the id: a dead letter names the type even when a later rule fails.
+        message.setHeader(EventHeaders.EVENT_TYPE, eventType);
         requireText(event, "key");
         requireTimestamp(event, "ts");
         int schemaVersion = requireInt(event, "schema_version");
@@ -72,7 +74,6 @@ public class EventValidator {
                     .sorted()
                     .collect(Collectors.joining("; ")));
         }
-        message.setHeader(EventHeaders.EVENT_TYPE, eventType);
         return mapper.convertValue(event, EVENT_MAP);
     }
 

@@ -1,8 +1,12 @@
 package dev.sluice.deadletter;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 import dev.sluice.validate.RejectedEventException;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -12,6 +16,12 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DeadLetterDescriberTest {
+
+    private static int replayCountOf(Object header) {
+        Message message = new DefaultMessage(new DefaultCamelContext());
+        message.setHeader(DeadLetterHeaders.REPLAY_COUNT, header);
+        return DeadLetterDescriber.replayCount(message);
+    }
 
     @Test
     void rejectionKeepsTheValidatorsReason() {
@@ -33,6 +43,23 @@ class DeadLetterDescriberTest {
     void permanentDatabaseFailuresAreRejectedByDatabase() {
         assertThat(DeadLetterDescriber.classify(new DataIntegrityViolationException("0x00 in text")))
                 .isEqualTo(FailureReason.REJECTED_BY_DATABASE);
+    }
+
+    @Test
+    void aReplayCountIsBelievedOnlyAsASmallNonNegativeNumber() {
+        assertThat(replayCountOf("7".getBytes(StandardCharsets.UTF_8))).isEqualTo(7);
+        assertThat(replayCountOf("5000")).isEqualTo(DeadLetterHeaders.MAX_REPLAY_COUNT);
+        assertThat(replayCountOf("-3")).isZero();
+        assertThat(replayCountOf("99999999999999999999")).isZero();
+        assertThat(replayCountOf(new byte[] {(byte) 0xFF, 0x00})).isZero();
+        assertThat(replayCountOf(null)).isZero();
+    }
+
+    @Test
+    void aFailureSummaryIsSafeTextWhateverTheMessageHolds() {
+        String summary = DeadLetterDescriber.summarize(new RejectedEventException(FailureReason.UNSUPPORTED_SCHEMA,
+                "'review\u0000created' v1 is not supported " + "x".repeat(5000)));
+        assertThat(summary).doesNotContain("\u0000").hasSizeLessThanOrEqualTo(DeadLetterText.MAX_CHARS + 3);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.deadletter;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ class DeadLetterReplayIntegrationTest {
     @Autowired
     EmbeddedKafkaBroker broker;
 
-    private Producer<String, byte[]> producer;
+    private Producer<byte[], byte[]> producer;
 
     @BeforeEach
     void blockSomeReviews() {
@@ -135,7 +136,7 @@ class DeadLetterReplayIntegrationTest {
 
     private void sendReview(String text) {
         UUID eventId = UUID.randomUUID();
-        producer.send(new ProducerRecord<>("events.main", "user:1", ReviewEvents.valid(eventId, "user:1", "r-" + eventId, 4, text)));
+        producer.send(new ProducerRecord<>("events.main", "user:1".getBytes(StandardCharsets.UTF_8), ReviewEvents.valid(eventId, "user:1", "r-" + eventId, 4, text)));
         producer.flush();
     }
 

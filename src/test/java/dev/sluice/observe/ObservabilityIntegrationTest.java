@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +20,7 @@ import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.ConsoleTee;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,6 +73,7 @@ class ObservabilityIntegrationTest {
     EmbeddedKafkaBroker broker;
 
     private Producer<String, byte[]> producer;
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
     private final UUID invalidEventId = UUID.randomUUID();
 
     @BeforeAll
@@ -119,6 +123,25 @@ class ObservabilityIntegrationTest {
 
     @Test
     @Order(2)
+    void committedOffsetOfEachPartitionIsWhereTheGroupConsumedToAndZeroBeforeItsFirstCommit() throws Exception {
+        Map<Integer, Long> consumedTo = new HashMap<>();
+        for (int partition = 0; partition < 6; partition++) {
+            consumedTo.put(partition, 0L);
+        }
+        for (Future<RecordMetadata> record : sent) {
+            RecordMetadata written = record.get();
+            consumedTo.merge(written.partition(), written.offset() + 1, Math::max);
+        }
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> {
+            String scrape = scrape();
+            consumedTo.forEach((partition, offset) -> assertThat(value(scrape,
+                    "consumer_committed_offset{application=\"sluice\",partition=\"" + partition + "\",topic=\"events.main\"}"))
+                    .as("partition " + partition).isEqualTo(offset.doubleValue()));
+        });
+    }
+
+    @Test
+    @Order(3)
     void everyMetricTheDashboardAndAlertsReadIsExported() throws Exception {
         Set<String> exported = PrometheusNames.inScrape(scrape());
         Set<String> read = new TreeSet<>();
@@ -131,7 +154,7 @@ class ObservabilityIntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void livenessAndReadinessAnswerOnTheirOwnPaths() {
         assertThat(http.getForEntity("/healthz", String.class).getStatusCode().value()).isEqualTo(200);
         ResponseEntity<String> ready = http.getForEntity("/readyz", String.class);
@@ -140,7 +163,7 @@ class ObservabilityIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void logsAreJsonWithTheEventIdAndNeverCarryPayloadTextOrThePassword() {
         String logs = CONSOLE.captured();
         assertThat(logs).as("startup was captured").contains("Started ObservabilityIntegrationTest");
@@ -152,7 +175,7 @@ class ObservabilityIntegrationTest {
     }
 
     private void send(byte[] value) {
-        producer.send(new ProducerRecord<>("events.main", "user:1", value));
+        sent.add(producer.send(new ProducerRecord<>("events.main", "user:1", value)));
     }
 
     private String scrape() {

@@ -80,8 +80,10 @@ class PipelineRouteTest {
             });
             AdviceWith.adviceWith(camel, "store-review_created",
                     route -> route.weaveById("sink").after().to("mock:written"));
-            AdviceWith.adviceWith(camel, "dead-letter",
+            AdviceWith.adviceWith(camel, "dead-letter-record",
                     route -> route.weaveById("dlq-topic").replace().to("mock:dead-letter-topic"));
+            AdviceWith.adviceWith(camel, "dead-letter-minimal",
+                    route -> route.weaveById("dlq-topic-minimal").replace().to("mock:dead-letter-topic"));
             camel.start();
         }
         MockEndpoint.resetMocks(camel);

@@ -134,7 +134,8 @@ class RouteReloadIntegrationTest {
             assertThat(reloads.last()).containsEntry("result", "rejected").containsEntry("file", edit.file().toString());
             assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
             assertThat(camel.getRoutes()).extracting(Route::getRouteId)
-                    .containsExactlyInAnyOrder("ingest", "ingest-one", "store-review_created", "dead-letter");
+                    .containsExactlyInAnyOrder("ingest", "ingest-one", "store-review_created", "dead-letter",
+                            "dead-letter-record", "dead-letter-minimal");
             assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(
                     camel.getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));
             // Still the shipped behaviour: the text is written as sent, nothing is dead-lettered.

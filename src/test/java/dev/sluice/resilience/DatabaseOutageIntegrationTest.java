@@ -1,6 +1,5 @@
 package dev.sluice.resilience;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +40,11 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class DatabaseOutageIntegrationTest {
 
-    private static final URI DATABASE = URI.create(System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
-            "jdbc:postgresql://127.0.0.1:5432/sluice_test").substring("jdbc:".length()));
-    private static final TcpProxy LINE_TO_DATABASE = TcpProxy.to(DATABASE.getHost(),
-            DATABASE.getPort() < 0 ? 5432 : DATABASE.getPort());
+    private static final TcpProxy LINE_TO_DATABASE = TcpProxy.toTestDatabase();
 
     @DynamicPropertySource
     static void throughTheProxy(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + LINE_TO_DATABASE.port() + DATABASE.getPath());
+        registry.add("spring.datasource.url", LINE_TO_DATABASE::testDatabaseUrl);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
     }
 

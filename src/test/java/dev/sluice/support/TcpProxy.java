@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,8 @@ import java.util.concurrent.Executors;
 /**
  * A TCP proxy on loopback that can cut the line: the way a test takes a dependency "down" without stopping the
  * machine's server. Cut: every open connection is closed and new ones are closed as soon as they are accepted.
+ * Black hole: connections stay open, old and new, but nothing crosses them any more, in either direction (a firewall
+ * that drops packets, a server that froze): only a client's own timeouts notice.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,6 +30,7 @@ public final class TcpProxy implements AutoCloseable {
         return thread;
     });
     private volatile boolean cut;
+    private volatile boolean blackHole;
 
     private TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -43,6 +47,22 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** A proxy in front of the tests' PostgreSQL (SLUICE_TEST_DB_URL, else the machine's {@code sluice_test}). */
+    public static TcpProxy toTestDatabase() {
+        URI database = testDatabase();
+        return to(database.getHost(), database.getPort() < 0 ? 5432 : database.getPort());
+    }
+
+    /** The tests' database URL, through this proxy. */
+    public String testDatabaseUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + testDatabase().getPath();
+    }
+
+    private static URI testDatabase() {
+        return URI.create(System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
+                "jdbc:postgresql://127.0.0.1:5432/sluice_test").substring("jdbc:".length()));
+    }
+
     public int port() {
         return server.getLocalPort();
     }
@@ -53,7 +73,18 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** Everything sent from now on is swallowed; connections stay open and answer nothing. */
+    public void blackHole() {
+        blackHole = true;
+    }
+
+    /** The line works again. Connections that lived through a black hole lost bytes, so they are closed. */
     public void restore() {
+        if (blackHole) {
+            blackHole = false;
+            sockets.forEach(TcpProxy::closeQuietly);
+            sockets.clear();
+        }
         cut = false;
     }
 
@@ -63,6 +94,11 @@ public final class TcpProxy implements AutoCloseable {
                 Socket client = server.accept();
                 if (cut) {
                     closeQuietly(client);
+                    continue;
+                }
+                if (blackHole) {
+                    sockets.add(client);
+                    threads.execute(() -> swallow(client));
                     continue;
                 }
                 Socket upstream = new Socket(targetHost, targetPort);
@@ -80,8 +116,10 @@ public final class TcpProxy implements AutoCloseable {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int read; (read = in.read(buffer)) != -1; ) {
-                out.write(buffer, 0, read);
-                out.flush();
+                if (!blackHole) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             // one side went away
@@ -90,6 +128,19 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(to);
             sockets.remove(from);
             sockets.remove(to);
+        }
+    }
+
+    private void swallow(Socket client) {
+        byte[] buffer = new byte[4096];
+        try (InputStream in = client.getInputStream()) {
+            while (in.read(buffer) != -1) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // closed by restore() or by the client
+        } finally {
+            sockets.remove(client);
         }
     }
 

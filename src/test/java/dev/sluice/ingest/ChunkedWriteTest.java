@@ -1,0 +1,127 @@
+package dev.sluice.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import dev.sluice.validate.EventHeaders;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.QueryTimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chunking and bisection on their own: a store route stand-in that refuses chunks holding a marked row (or takes
+ * too long with more than a few), and a per-record path that records what it was handed.
+ */
+class ChunkedWriteTest {
+
+    private final List<Integer> attempts = new CopyOnWriteArrayList<>();
+    private final List<Integer> written = new CopyOnWriteArrayList<>();
+    private final List<Integer> oneByOne = new CopyOnWriteArrayList<>();
+    private final WriteChunkSize chunkSize = new WriteChunkSize(500, Duration.ofSeconds(10));
+    private CamelContext camel;
+    private ChunkedWrite write;
+    private int slowAbove = Integer.MAX_VALUE;
+
+    @BeforeEach
+    void storeRoute() throws Exception {
+        camel = new DefaultCamelContext();
+        // Dev consoles are no part of this, and their registry trips over a context started beside others (CME).
+        camel.setDevConsole(false);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:store-review_created").process(exchange -> {
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
+                    attempts.add(rows.size());
+                    if (rows.size() > slowAbove) {
+                        throw new QueryTimeoutException("canceling statement due to statement timeout");
+                    }
+                    if (rows.stream().anyMatch(row -> Boolean.TRUE.equals(row.get("refused")))) {
+                        throw new DataIntegrityViolationException("invalid byte sequence for encoding UTF8: 0x00");
+                    }
+                    rows.forEach(row -> written.add((Integer) row.get("n")));
+                });
+            }
+        });
+        camel.start();
+        OneByOne recording = new OneByOne() {
+            @Override
+            public void inOrder(List<Exchange> records) {
+                records.forEach(record -> oneByOne.add(record.getMessage().getBody(Integer.class)));
+            }
+        };
+        write = new ChunkedWrite(chunkSize, recording);
+        write.setCamelContext(camel);
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+    }
+
+    @Test
+    void oneRefusedRowInFiveHundredCostsAboutTwoLogNAttemptsAndTheRestIsWrittenOnce() throws Exception {
+        write.write(typeBatch(500, 317, Duration.ofMinutes(1)));
+
+        assertThat(attempts.size()).as("attempts %s", attempts).isLessThanOrEqualTo(18);
+        assertThat(oneByOne).contains(317).hasSizeLessThanOrEqualTo(2);
+        List<Integer> everyRow = new ArrayList<>(written);
+        everyRow.addAll(oneByOne);
+        assertThat(everyRow).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 500).boxed().toList());
+    }
+
+    @Test
+    void timeoutsShrinkTheChunksUntilTheyFitAndEveryRowIsWrittenOnce() throws Exception {
+        slowAbove = 40;
+
+        write.write(typeBatch(500, -1, Duration.ofMinutes(1)));
+
+        assertThat(written).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 500).boxed().toList());
+        assertThat(oneByOne).isEmpty();
+        // It probes one doubling above what fits, and halves again when that times out.
+        assertThat(chunkSize.current()).isLessThanOrEqualTo(2 * 40);
+    }
+
+    @Test
+    void pastTheDeadlineOnlyTheFirstChunkStartsAndTheRestIsDeferred() throws Exception {
+        chunkSize.timedOut(200);
+        Exchange batch = typeBatch(500, -1, Duration.ZERO);
+
+        write.write(batch);
+
+        assertThat(attempts).containsExactly(100);
+        assertThat(BatchProgress.of(batch).deferred()).hasSize(400);
+        assertThat(written).containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
+    }
+
+    private Exchange typeBatch(int rows, int refused, Duration deadline) {
+        List<Map<String, Object>> body = new ArrayList<>();
+        List<Exchange> records = new ArrayList<>();
+        for (int n = 0; n < rows; n++) {
+            body.add(Map.of("n", n, "refused", n == refused));
+            Exchange record = new DefaultExchange(camel);
+            record.getMessage().setBody(n);
+            records.add(record);
+        }
+        Exchange batch = new DefaultExchange(camel);
+        batch.getMessage().setBody(body);
+        batch.getMessage().setHeader(EventHeaders.EVENT_TYPE, "review_created");
+        batch.getMessage().setHeader(BatchAdmission.RECORDS, records);
+        batch.setProperty(BatchProgress.PROPERTY, new BatchProgress(deadline));
+        return batch;
+    }
+}
