@@ -24,6 +24,9 @@ EXPORTED_METRICS = {
     "inflight_workers",
     "circuit_breaker_state",
     "consumer_lag",
+    "consumer_committed_offset",
+    "event_types_unroutable",
+    "write_chunk_size",
     "pipeline_last_success_timestamp_seconds",
 } | {
     f"{histogram}{suffix}"
