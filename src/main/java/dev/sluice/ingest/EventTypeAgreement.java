@@ -20,8 +20,8 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * Whether the event types with a schema and the store routes agree, checked at startup and after every route change
- * (live reload): a schema without a store route means its events are dead-lettered as {@code unroutable}; a store
+ * Whether the event types with a schema and the running store routes agree, checked at startup and after every route
+ * change (live reload, a route stopped or started by hand): a schema without a running store route means its events are dead-lettered as {@code unroutable}; a store
  * route without a schema is never used. A disagreement is logged once (and once more when it is resolved), shown as a
  * detail of {@code /actuator/health} ({@code eventTypes}) and counted in {@code event_types_unroutable} and
  * {@code event_types_without_schema}. It does not make the instance unready: the other types keep flowing.
@@ -60,7 +60,8 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.RouteAddedEvent
-                || event instanceof CamelEvent.RouteRemovedEvent;
+                || event instanceof CamelEvent.RouteRemovedEvent || event instanceof CamelEvent.RouteStartedEvent
+                || event instanceof CamelEvent.RouteStoppedEvent;
     }
 
     /** A reload removes and adds routes one by one: checked once it settled, not at each step. */
@@ -75,7 +76,9 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
     public synchronized Report check() {
         Set<String> routes = new TreeSet<>();
         for (Route route : camel.getRoutes()) {
-            if (route.getRouteId().startsWith(StoreRoutes.PREFIX)) {
+            // Running, as admission asks: a store route stopped by hand (Hawtio, the CLI) dead-letters its type too.
+            if (route.getRouteId().startsWith(StoreRoutes.PREFIX)
+                    && camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
                 routes.add(route.getRouteId().substring(StoreRoutes.PREFIX.length()));
             }
         }
