@@ -6,6 +6,8 @@
 # in the dead-letter channel, each with its reason; the stream around them must not slow down or stop.
 source "$(dirname "$0")/lib.sh"
 RATE=${RATE:-300} POISON_PERCENT=${POISON_PERCENT:-10} HOSTILE_ROUNDS=${HOSTILE_ROUNDS:-10}
+# A NUL in a text field is valid JSON that PostgreSQL refuses: those hostile records earn rejected_by_database.
+POISON_ALSO=rejected_by_database
 
 begin
 start_sluice sluice

@@ -120,7 +120,8 @@ reconcile() {
   local line
   line=$("${TOOL[@]}" dev.sluice.drills.DrillMonitor reconcile --drill="$DRILL" --bootstrap="$BOOTSTRAP" \
       --db-url="$DB_URL" --load-logs="$LOAD_LOGS" --timeline="$WORK/timeline.log" \
-      ${1:+--fault-ended-at=$1} --timeout="${RECONCILE_TIMEOUT:-300s}") && status=0 || status=$?
+      ${1:+--fault-ended-at=$1} ${POISON_ALSO:+--poison-also=$POISON_ALSO} \
+      --timeout="${RECONCILE_TIMEOUT:-300s}") && status=0 || status=$?
   echo "$line"
   echo "$(date -Is) $line" >> "$REPO/target/drills/results.log"
   return "$status"

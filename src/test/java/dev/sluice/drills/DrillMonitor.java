@@ -97,8 +97,13 @@ public final class DrillMonitor {
         }
         long reconciledAt = System.currentTimeMillis();
         long distinctEvents = count("SELECT count(DISTINCT event_id) FROM reviews");
+        // A drill that sends records PostgreSQL refuses (drill 3's hostile records) names that reason as poison too.
+        List<String> poisonReasons = new java.util.ArrayList<>(POISON_REASONS);
+        if (options.containsKey("poison-also")) {
+            poisonReasons.addAll(List.of(options.get("poison-also").split(",")));
+        }
         long healthyDeadLettered = count("SELECT count(*) FROM dlq_events WHERE reason NOT IN ('"
-                + String.join("','", POISON_REASONS) + "')");
+                + String.join("','", poisonReasons) + "')");
         long duplicates = rows - distinctEvents;
         String faultEnded = options.get("fault-ended-at");
         String recovery = faultEnded == null ? "n/a"
