@@ -99,7 +99,8 @@ public class ChunkedWrite implements CamelContextAware {
                 chunkSize.wrote(rows.size(), took);
                 return;
             }
-            log.info("A chunk of {} {} events failed after {} ms ({}); {}", rows.size(), endpoint,
+            // Debug: a refused row costs a line per halving; the row's dead letter is what an operator reads.
+            log.debug("A chunk of {} {} events failed after {} ms ({}); {}", rows.size(), endpoint,
                     took / 1_000_000, failure.toString(), rows.size() <= 2 ? "writing them one by one" : "halving it");
             if (TransientFailures.isDatabaseUnavailable(failure)) {
                 // The first record alone waits out its redeliveries with backoff: if the database stays away it fails
