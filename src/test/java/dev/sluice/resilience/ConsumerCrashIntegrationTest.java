@@ -74,7 +74,7 @@ class ConsumerCrashIntegrationTest {
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
             assertThat(count("SELECT count(DISTINCT event_id) FROM reviews")).isEqualTo(sent.uniqueValid());
-            // The topic is at-least-once (README): a dead letter written but not yet committed when the JVM died
+            // The topic is at-least-once (docs/guarantees.md): a dead letter written but not yet committed when the JVM died
             // is published again on the re-read. dlq_events, unique on the source record, is the exact count.
             assertThat(offsets.recordCount("events.dlq")).isGreaterThanOrEqualTo(sent.invalid());
             System.out.printf("Drill consumer-crash (CI): kill -9 x%d; produced=%d uniqueValid=%d rows=%d dlq=%d "
