@@ -3,6 +3,7 @@ package dev.sluice;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterDescriber;
+import dev.sluice.deadletter.DeadLetterLog;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.deadletter.OutageGuard;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
@@ -146,6 +147,11 @@ class PipelineConfiguration {
     @Bean
     DeadLetterDescriber deadLetterDescriber(SluiceProperties properties) {
         return new DeadLetterDescriber(new DeadLetterTopicRecord(properties.deadLetter().maxTopicRecordBytes()));
+    }
+
+    @Bean
+    DeadLetterLog deadLetterLog() {
+        return new DeadLetterLog();
     }
 
     @Bean

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
@@ -33,8 +35,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * which can stop routes and invoke any MBean. Health and metrics stay open: liveness/readiness probes and Prometheus
  * scrape them without credentials. Everything else needs the console user, whose name and password come from the
  * environment ({@code SLUICE_CONSOLE_USER}, {@code SLUICE_CONSOLE_PASSWORD}); with no password there is no user and
- * the console stays locked. Only {@code sluice.console.authentication=false} opens it, and only the local demo's
- * profile ({@code application-local.yaml}, on the test classpath, so not in the shipped jar) sets that.
+ * the console stays locked. Only {@code sluice.console.authentication=false} opens it, and only in the local demo's
+ * profile ({@code application-local.yaml}, on the test classpath, so not in the shipped jar): anywhere else that
+ * setting stops the start with one clear error.
  * <p>
  * Spring Security alone guards the console: Hawtio's own authentication filter stays off
  * ({@code hawtio.authenticationEnabled=false}) because its Spring Security bridge is missing from hawtio-springboot
@@ -54,7 +57,15 @@ class ConsoleSecurity {
     }
 
     @Bean
-    SecurityFilterChain consoleFilterChain(HttpSecurity http, ConsoleUser console) throws Exception {
+    SecurityFilterChain consoleFilterChain(HttpSecurity http, ConsoleUser console, Environment environment)
+            throws Exception {
+        if (!console.authentication() && !environment.acceptsProfiles(Profiles.of("local"))) {
+            // The switch exists for the local demo; anywhere else it would open route control and every MBean
+            // operation to whoever reaches the port, so a stray SLUICE_CONSOLE_AUTHENTICATION=false stops the start.
+            throw new IllegalStateException("Sluice cannot start: sluice.console.authentication=false "
+                    + "(SLUICE_CONSOLE_AUTHENTICATION) opens Hawtio and Jolokia to anyone; it is allowed only in the "
+                    + "local demo profile. Set SLUICE_CONSOLE_USER and SLUICE_CONSOLE_PASSWORD instead.");
+        }
         if (!console.authentication()) {
             log.warn("Console authentication is OFF (local profile): Hawtio and Jolokia are open to anyone who can "
                     + "reach this port");

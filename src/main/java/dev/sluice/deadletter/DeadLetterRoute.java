@@ -45,11 +45,7 @@ public class DeadLetterRoute extends RouteBuilder {
                 .routeConfigurationId(PipelineErrorHandling.DEAD_LETTER_WRITES)
                 .bean("outageGuard", "refuseIfDatabaseUnavailable").id("refuse-during-outage")
                 .bean("deadLetterDescriber", "describe").id("describe-failure")
-                .log(LoggingLevel.WARN, "Dead-lettered ${header." + DeadLetterHeaders.ORIGINAL_TOPIC + "}-${header."
-                        + DeadLetterHeaders.ORIGINAL_PARTITION + "}@${header." + DeadLetterHeaders.ORIGINAL_OFFSET
-                        + "} event_id=${header." + DeadLetterHeaders.EVENT_ID + "} reason=${header."
-                        + DeadLetterHeaders.REASON + "} exception=${header." + DeadLetterHeaders.EXCEPTION_CLASS
-                        + "} attempts=${header." + DeadLetterHeaders.ATTEMPTS + "}").id("log-dead-letter")
+                .bean("deadLetterLog", "deadLettered").id("log-dead-letter")
                 .to(WRITE_RECORD).id("write-dead-letter");
 
         // Its own route, so that a retry starts a new transaction rather than repeating one step of a failed one.

@@ -1,0 +1,72 @@
+package dev.sluice.deadletter;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dead letters in the log without a flood: the first dead letter of each reason in an interval is logged whole (where
+ * it came from, event id, reason, exception, attempts), the others of that interval are counted, and one line at the
+ * end of the interval gives the counts by reason. At 10,000 events/s with 1 % invalid that is a few lines every 10 s,
+ * not 100 a second; every dead letter is in {@code dlq_events} in full.
+ */
+public class DeadLetterLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("dead-letter");
+    private static final Duration INTERVAL = Duration.ofSeconds(10);
+
+    private final Set<String> loggedThisInterval = new HashSet<>();
+    private final Map<String, Integer> unloggedByReason = new TreeMap<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dead-letter-log");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DeadLetterLog() {
+        flusher.scheduleWithFixedDelay(this::flush, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void deadLettered(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String reason = message.getHeader(DeadLetterHeaders.REASON, String.class);
+        synchronized (this) {
+            if (!loggedThisInterval.add(reason)) {
+                unloggedByReason.merge(reason, 1, Integer::sum);
+                return;
+            }
+        }
+        log.warn("Dead-lettered {}-{}@{} event_id={} reason={} exception={} attempts={}",
+                message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC), message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
+                message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET), message.getHeader(DeadLetterHeaders.EVENT_ID),
+                reason, message.getHeader(DeadLetterHeaders.EXCEPTION_CLASS), message.getHeader(DeadLetterHeaders.ATTEMPTS));
+    }
+
+    /** The counts of the interval that ended, if there were more dead letters than lines. */
+    synchronized void flush() {
+        loggedThisInterval.clear();
+        if (unloggedByReason.isEmpty()) {
+            return;
+        }
+        int total = unloggedByReason.values().stream().mapToInt(Integer::intValue).sum();
+        log.warn("Dead-lettered {} more in the last {} s, not logged one by one (dlq_events has them): {}", total,
+                INTERVAL.toSeconds(), unloggedByReason);
+        unloggedByReason.clear();
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdownNow();
+        flush();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sluice.deadletter;
+
+import java.util.List;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeadLetterLogTest {
+
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private final Logger logger = (Logger) LoggerFactory.getLogger("dead-letter");
+    private final DeadLetterLog deadLetters = new DeadLetterLog();
+
+    @BeforeEach
+    void capture() {
+        lines.start();
+        logger.addAppender(lines);
+    }
+
+    @AfterEach
+    void release() {
+        logger.detachAppender(lines);
+        deadLetters.close();
+    }
+
+    @Test
+    void theFirstDeadLetterOfEachReasonIsLoggedWholeAndTheRestAreCountedInOneLine() {
+        for (int offset = 0; offset < 50; offset++) {
+            deadLetters.deadLettered(deadLetter(offset, "invalid"));
+        }
+        deadLetters.deadLettered(deadLetter(50, "malformed"));
+        deadLetters.deadLettered(deadLetter(51, "malformed"));
+
+        deadLetters.flush();
+
+        List<String> logged = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(logged).containsExactly(
+                "Dead-lettered events.main-0@0 event_id=e-0 reason=invalid exception=X attempts=1",
+                "Dead-lettered events.main-0@50 event_id=e-50 reason=malformed exception=X attempts=1",
+                "Dead-lettered 50 more in the last 10 s, not logged one by one (dlq_events has them): "
+                        + "{invalid=49, malformed=1}");
+    }
+
+    @Test
+    void aNewIntervalLogsItsFirstDeadLetterWholeAgain() {
+        deadLetters.deadLettered(deadLetter(1, "invalid"));
+        deadLetters.flush();
+        deadLetters.deadLettered(deadLetter(2, "invalid"));
+
+        assertThat(lines.list).hasSize(2).allSatisfy(line -> assertThat(line.getFormattedMessage()).contains("@"));
+    }
+
+    private static Exchange deadLetter(long offset, String reason) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_TOPIC, "events.main");
+        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_PARTITION, "0");
+        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_OFFSET, String.valueOf(offset));
+        exchange.getMessage().setHeader(DeadLetterHeaders.EVENT_ID, "e-" + offset);
+        exchange.getMessage().setHeader(DeadLetterHeaders.REASON, reason);
+        exchange.getMessage().setHeader(DeadLetterHeaders.EXCEPTION_CLASS, "X");
+        exchange.getMessage().setHeader(DeadLetterHeaders.ATTEMPTS, "1");
+        return exchange;
+    }
+}
