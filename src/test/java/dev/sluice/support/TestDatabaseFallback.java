@@ -33,9 +33,13 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
         if (!environment.getProperty(ENABLED, Boolean.class, false) || url == null) {
             return;
         }
-        if (answers(url) && databaseReady(url, environment.getProperty("spring.datasource.username", "postgres"),
+        boolean answers = answers(url);
+        if (answers && databaseReady(url, environment.getProperty("spring.datasource.username", "postgres"),
                 environment.getProperty("spring.datasource.password", ""))) {
             return;
+        }
+        if (!answers) {
+            announceOnce("Tests: no PostgreSQL answers at " + url + "; starting an embedded one");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embedded-postgres", Map.of(
                 "spring.datasource.url", embeddedUrl(),
@@ -95,6 +99,12 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
         } catch (SQLException e) {
             System.out.println("Tests: database " + database + " does not exist and cannot be created (" + e.getMessage() + ")");
             return false;
+        }
+    }
+
+    private static synchronized void announceOnce(String line) {
+        if (ready.putIfAbsent(line, false) == null) {
+            System.out.println(line);
         }
     }
 
