@@ -26,6 +26,7 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
     private static final String ENABLED = "sluice.test.embedded-database-fallback";
     private static EmbeddedPostgres embedded;
     private static final Map<String, Boolean> ready = new java.util.HashMap<>();
+    private static final java.util.Set<String> announced = new java.util.HashSet<>();
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -103,7 +104,7 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
     }
 
     private static synchronized void announceOnce(String line) {
-        if (ready.putIfAbsent(line, false) == null) {
+        if (announced.add(line)) {
             System.out.println(line);
         }
     }
