@@ -6,6 +6,7 @@ import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.deadletter.DeadLetterLog;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.deadletter.OutageGuard;
+import dev.sluice.dedupe.MarkerRetention;
 import dev.sluice.dedupe.PostgresMessageIdRepository;
 import dev.sluice.ingest.BatchAdmission;
 import dev.sluice.ingest.ChunkedWrite;
@@ -105,6 +106,11 @@ class PipelineConfiguration {
                                                   SluiceProperties properties, MeterRegistry registry) {
         return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId(),
                 queryTimer(registry, "insert_idempotency_markers"));
+    }
+
+    @Bean
+    MarkerRetention markerRetention(JdbcTemplate jdbcTemplate, SluiceProperties properties, MeterRegistry registry) {
+        return new MarkerRetention(jdbcTemplate, properties.idempotency().markerRetention(), registry);
     }
 
     @Bean

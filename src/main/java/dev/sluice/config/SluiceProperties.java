@@ -30,7 +30,8 @@ public record SluiceProperties(
         @Valid @NotNull Redelivery redelivery,
         @Valid @NotNull CircuitBreaker circuitBreaker,
         @Valid @NotNull Database database,
-        @Valid @NotNull DeadLetter deadLetter) {
+        @Valid @NotNull DeadLetter deadLetter,
+        @Valid @NotNull Idempotency idempotency) {
 
     public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
     }
@@ -53,6 +54,13 @@ public record SluiceProperties(
      */
     public record Database(@NotNull Duration statementTimeout, @NotNull Duration lockTimeout,
                            @NotNull Duration transactionTimeout, @NotNull Duration socketTimeout) {
+    }
+
+    /**
+     * Idempotency markers older than {@code markerRetention} are purged every {@code purgeInterval}. Keep the
+     * retention longer than the events topic's retention plus the replay window (dev.sluice.dedupe.MarkerRetention).
+     */
+    public record Idempotency(@NotNull Duration markerRetention, @NotNull Duration purgeInterval) {
     }
 
     /** The dead-letter topic's records stay under {@code maxTopicRecordBytes} (see DeadLetterTopicRecord). */

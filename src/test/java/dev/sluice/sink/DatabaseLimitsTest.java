@@ -45,6 +45,7 @@ class DatabaseLimitsTest {
                 new SluiceProperties.CircuitBreaker(50, 5, 10, Duration.ofSeconds(10), 3),
                 new SluiceProperties.Database(Duration.ofSeconds(10), Duration.ofSeconds(5), transactionTimeout,
                         Duration.ofSeconds(20)),
-                new SluiceProperties.DeadLetter(1_000_000));
+                new SluiceProperties.DeadLetter(1_000_000),
+                new SluiceProperties.Idempotency(Duration.ofDays(14), Duration.ofMinutes(10)));
     }
 }
