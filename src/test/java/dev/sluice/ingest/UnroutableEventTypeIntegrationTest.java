@@ -92,9 +92,10 @@ class UnroutableEventTypeIntegrationTest {
         double ratio = (double) without.toMillis() / with.toMillis();
         System.out.printf("Unroutable type: %d reviews in %d ms alone, %d ms with %d unroutable events among them:"
                 + " throughput ratio %.2f%n", REVIEWS, without.toMillis(), with.toMillis(), UNROUTABLE, ratio);
-        // The ratio is printed for the record; the gate is loose because CI machines are noisy. The old behaviour
-        // (30 s per unroutable event on the consumer thread) would take minutes here.
-        assertThat(ratio).isGreaterThan(0.5);
+        // The ratio is printed for the record (dead letters cost the stream 15-40 % in these one-second runs, issue 14);
+        // the gate is loose because CI machines are noisy. What it pins: nothing waits for a missing route. The old
+        // behaviour (30 s per unroutable event on the consumer thread) would take 100 x 30 s here, a ratio of 0.0003.
+        assertThat(ratio).isGreaterThan(0.2);
     }
 
     @Test
