@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link DeadLetterHeaders#REPLAY_COUNT} header one higher than the dead letter's.
  * <ul>
  * <li>Idempotent: a replayed event that was written meanwhile (or is replayed twice) is absorbed by the pipeline's
- * idempotent consumer. Dead letters are marked {@code replayed_at} only after Kafka acknowledged every record, in the
- * same transaction that selected them; a crash in between sends them again next time, which is harmless.</li>
+ * idempotent consumer. Dead letters go in batches ({@code --batch-size}, 500), each selected, sent and marked
+ * {@code replayed_at} in one transaction once Kafka acknowledged it; a crash in between sends that batch again next
+ * time, which is harmless, and a failed send leaves only the unacknowledged records unmarked.</li>
  * <li>Loop-guarded: an event that fails again gets a new dead letter carrying its replay count; once that count
  * reaches {@code --max-replays} it is held back and reported, not sent.</li>
  * </ul>
@@ -68,24 +69,36 @@ public final class DeadLetterReplay {
         }
     }
 
-    private static final String SELECT = """
-            SELECT id, record_key, original_key, original_value, replay_count FROM dlq_events
-            WHERE replayed_at IS NULL
+    /** The selection; a minimal dead letter ({@code dead_letter_failed}) has no bytes to send and is never selected. */
+    private static final String SELECTED = """
+             WHERE replayed_at IS NULL
               AND (CAST(? AS text) IS NULL OR reason = ?)
               AND dead_lettered_at >= coalesce(CAST(? AS timestamptz), '-infinity')
               AND dead_lettered_at <  coalesce(CAST(? AS timestamptz), 'infinity')
               AND (CAST(? AS bigint[]) IS NULL OR id = ANY (CAST(? AS bigint[])))
-            ORDER BY id
-            FOR UPDATE SKIP LOCKED""";
+              AND original_value IS NOT NULL
+            """;
+    private static final String NEXT_BATCH = "SELECT id, record_key, original_key, original_value, replay_count"
+            + " FROM dlq_events " + SELECTED + " AND replay_count < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String COUNT_TO_REPLAY = "SELECT count(*) FROM dlq_events " + SELECTED + " AND replay_count < ?";
+    private static final String COUNT_AT_LIMIT = "SELECT count(*) FROM dlq_events " + SELECTED + " AND replay_count >= ?";
+    /** Dead letters sent and marked per transaction: a crash re-sends at most this many, and no lock is held for long. */
+    public static final int DEFAULT_BATCH_SIZE = 500;
 
     private final Connection database;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final int batchSize;
 
     public DeadLetterReplay(Connection database, Producer<byte[], byte[]> producer, String topic) {
+        this(database, producer, topic, DEFAULT_BATCH_SIZE);
+    }
+
+    public DeadLetterReplay(Connection database, Producer<byte[], byte[]> producer, String topic, int batchSize) {
         this.database = database;
         this.producer = producer;
         this.topic = topic;
+        this.batchSize = batchSize;
     }
 
     public static void main(String[] args) throws Exception {
@@ -103,7 +116,8 @@ public final class DeadLetterReplay {
                      options.getOrDefault("db-url", env.getOrDefault("SLUICE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/sluice")),
                      env.getOrDefault("SLUICE_DB_USER", "postgres"), env.getOrDefault("SLUICE_DB_PASSWORD", ""));
              Producer<byte[], byte[]> producer = createProducer(bootstrap)) {
-            Result result = new DeadLetterReplay(database, producer, topic)
+            int batchSize = Integer.parseInt(options.getOrDefault("batch-size", String.valueOf(DEFAULT_BATCH_SIZE)));
+            Result result = new DeadLetterReplay(database, producer, topic, batchSize)
                     .replay(Selection.parse(options), options.containsKey("dry-run"));
             System.out.println(result + " (to " + topic + " on " + bootstrap + ")");
         }
@@ -131,41 +145,42 @@ public final class DeadLetterReplay {
         return rendered == null ? null : rendered.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Replays in batches of {@code batchSize}, each in its own transaction: select and lock the next batch, send it,
+     * mark what Kafka acknowledged, commit. If a send fails, what was acknowledged is still marked and committed before
+     * the failure is reported, so a second run sends only what did not arrive.
+     */
     public Result replay(Selection selection, boolean dryRun) throws SQLException, ExecutionException, InterruptedException {
+        int held = count(COUNT_AT_LIMIT, selection);
+        if (dryRun) {
+            return new Result(count(COUNT_TO_REPLAY, selection), held, true);
+        }
         boolean autoCommit = database.getAutoCommit();
         database.setAutoCommit(false);
+        int replayed = 0;
         try {
-            List<Long> sent = new ArrayList<>();
-            List<Future<RecordMetadata>> acknowledgements = new ArrayList<>();
-            int held = 0;
-            try (PreparedStatement select = selectStatement(selection); ResultSet deadLetters = select.executeQuery()) {
-                while (deadLetters.next()) {
-                    int replayCount = deadLetters.getInt("replay_count");
-                    if (replayCount >= selection.maxReplays()) {
-                        held++;
-                        continue;
+            for (int selected = batchSize; selected == batchSize; ) {
+                Map<Long, Future<RecordMetadata>> sent = sendNextBatch(selection);
+                selected = sent.size();
+                producer.flush();
+                List<Long> acknowledged = new ArrayList<>(selected);
+                ExecutionException failed = null;
+                for (Map.Entry<Long, Future<RecordMetadata>> deadLetter : sent.entrySet()) {
+                    try {
+                        deadLetter.getValue().get();
+                        acknowledged.add(deadLetter.getKey());
+                    } catch (ExecutionException e) {
+                        failed = failed == null ? e : failed;
                     }
-                    if (!dryRun) {
-                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                                keyOf(deadLetters), deadLetters.getBytes("original_value"));
-                        record.headers().add(DeadLetterHeaders.REPLAY_COUNT,
-                                String.valueOf(replayCount + 1).getBytes(StandardCharsets.UTF_8));
-                        acknowledgements.add(producer.send(record));
-                    }
-                    sent.add(deadLetters.getLong("id"));
+                }
+                markReplayed(acknowledged);
+                database.commit();
+                replayed += acknowledged.size();
+                if (failed != null) {
+                    throw failed;
                 }
             }
-            if (dryRun) {
-                database.rollback();
-                return new Result(sent.size(), held, true);
-            }
-            producer.flush();
-            for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-                acknowledgement.get();
-            }
-            markReplayed(sent);
-            database.commit();
-            return new Result(sent.size(), held, false);
+            return new Result(replayed, held, false);
         } catch (SQLException | ExecutionException | InterruptedException | RuntimeException e) {
             database.rollback();
             throw e;
@@ -174,8 +189,33 @@ public final class DeadLetterReplay {
         }
     }
 
-    private PreparedStatement selectStatement(Selection selection) throws SQLException {
-        PreparedStatement select = database.prepareStatement(SELECT);
+    private Map<Long, Future<RecordMetadata>> sendNextBatch(Selection selection) throws SQLException {
+        Map<Long, Future<RecordMetadata>> sent = new java.util.LinkedHashMap<>();
+        try (PreparedStatement select = selected(NEXT_BATCH, selection)) {
+            select.setInt(8, batchSize);
+            try (ResultSet deadLetters = select.executeQuery()) {
+                while (deadLetters.next()) {
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keyOf(deadLetters),
+                            deadLetters.getBytes("original_value"));
+                    record.headers().add(DeadLetterHeaders.REPLAY_COUNT,
+                            String.valueOf(deadLetters.getInt("replay_count") + 1).getBytes(StandardCharsets.UTF_8));
+                    sent.put(deadLetters.getLong("id"), producer.send(record));
+                }
+            }
+        }
+        return sent;
+    }
+
+    private int count(String query, Selection selection) throws SQLException {
+        try (PreparedStatement count = selected(query, selection); ResultSet result = count.executeQuery()) {
+            result.next();
+            return result.getInt(1);
+        }
+    }
+
+    /** A statement over the selection, with its criteria and the replay limit bound (parameters 1 to 7). */
+    private PreparedStatement selected(String query, Selection selection) throws SQLException {
+        PreparedStatement select = database.prepareStatement(query);
         select.setString(1, selection.reason());
         select.setString(2, selection.reason());
         select.setTimestamp(3, selection.since() == null ? null : Timestamp.from(selection.since()));
@@ -183,10 +223,14 @@ public final class DeadLetterReplay {
         Array ids = selection.ids() == null ? null : database.createArrayOf("bigint", selection.ids().toArray());
         select.setArray(5, ids);
         select.setArray(6, ids);
+        select.setInt(7, selection.maxReplays());
         return select;
     }
 
     private void markReplayed(List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
         try (PreparedStatement mark = database.prepareStatement("UPDATE dlq_events SET replayed_at = now() WHERE id = ANY (?)")) {
             mark.setArray(1, database.createArrayOf("bigint", ids.toArray()));
             mark.executeUpdate();

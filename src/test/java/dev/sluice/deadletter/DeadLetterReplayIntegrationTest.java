@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
@@ -15,8 +17,12 @@ import dev.sluice.deadletter.DeadLetterReplay.Result;
 import dev.sluice.deadletter.DeadLetterReplay.Selection;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.KafkaOffsets;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +35,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -122,6 +129,39 @@ class DeadLetterReplayIntegrationTest {
         assertThat(jdbc.queryForMap("SELECT count(*) FILTER (WHERE replayed_at IS NOT NULL) AS replayed,"
                 + " count(*) FILTER (WHERE replayed_at IS NULL) AS waiting FROM dlq_events"))
                 .isEqualTo(Map.of("replayed", 1L, "waiting", 2L));
+    }
+
+    @Test
+    void replayGoesInBoundedBatchesAndAFailedSendLeavesOnlyWhatKafkaDidNotAcknowledgeUnmarked() throws Exception {
+        IntStream.range(0, 7).forEach(i -> sendReview("blocked " + i));
+        awaitCounts(0, 7);
+        jdbc.execute("ALTER TABLE reviews DROP CONSTRAINT replay_test_blocked");
+        List<Long> ids = jdbc.queryForList("SELECT id FROM dlq_events ORDER BY id", Long.class);
+        // The fifth record sent is refused; the others are acknowledged at once.
+        MockProducer<byte[], byte[]> kafka = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            private int sends;
+
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+                return ++sends == 5 ? CompletableFuture.failedFuture(new TimeoutException("broker gone"))
+                        : super.send(record);
+            }
+        };
+
+        try (Connection database = dataSource.getConnection()) {
+            assertThatThrownBy(() -> new DeadLetterReplay(database, kafka, "events.main", 3)
+                    .replay(new Selection(REJECTED, null, null, null, 3), false))
+                    .hasRootCauseInstanceOf(TimeoutException.class);
+        }
+
+        assertThat(kafka.history()).as("the first batch, and the second but its refused record").hasSize(5);
+        assertThat(jdbc.queryForList("SELECT id FROM dlq_events WHERE replayed_at IS NULL ORDER BY id", Long.class))
+                .as("what was acknowledged is marked; the refused record and the batch never started are not")
+                .containsExactly(ids.get(4), ids.get(6));
+        // The mock took five; the real producer sends what is left: two events, each written once.
+        assertThat(replay(new Selection(REJECTED, null, null, null, 3))).isEqualTo(new Result(2, 0, false));
+        awaitCounts(2, 7);
     }
 
     private Result replay(Selection selection) throws Exception {
