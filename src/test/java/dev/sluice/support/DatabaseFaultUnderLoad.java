@@ -54,7 +54,9 @@ public final class DatabaseFaultUnderLoad {
                 assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(sent.invalid());
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
-            assertThat(offsets.recordCount("events.dlq")).isEqualTo(sent.invalid());
+            // The topic is at-least-once (docs/guarantees.md): a dead letter whose topic record was acknowledged but
+            // whose row's commit was lost with the database is written again on the re-read. dlq_events is the count.
+            assertThat(offsets.recordCount("events.dlq")).isGreaterThanOrEqualTo(sent.invalid());
         }
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class))
                 .isEqualTo(sent.uniqueValid());
