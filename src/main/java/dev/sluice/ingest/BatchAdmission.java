@@ -2,6 +2,7 @@ package dev.sluice.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +47,14 @@ public class BatchAdmission {
         Map<String, List<Map<String, Object>>> rowsByType = new LinkedHashMap<>();
         Map<String, List<Exchange>> recordsByType = new LinkedHashMap<>();
         List<Exchange> rejected = new ArrayList<>();
+        // Asked once per type and batch, not per event: a batch is one moment for the routes.
+        Map<String, Boolean> routed = new HashMap<>();
         for (Exchange record : records) {
             Message message = record.getMessage();
             try {
                 Map<String, Object> event = validator.validate(message.getBody(byte[].class), message);
                 String type = message.getHeader(EventHeaders.EVENT_TYPE, String.class);
-                if (!storeRoutes.isRunning(type)) {
+                if (!routed.computeIfAbsent(type, storeRoutes::isRunning)) {
                     // Dead-lettered at once as unroutable on the per-record route; never sent to a missing route.
                     rejected.add(record);
                     continue;
