@@ -1,8 +1,11 @@
 """Offline consistency checks of the docker-compose stack and the observability files (run by check.sh).
 
 Nothing is started: the files are parsed and compared with each other and with the repository. Prints each section
-with its number of passed checks and every failed one (`--verbose`: every check), and exits 1 if any failed.
+with its number of passed checks and every failed one (`--verbose`: every check), and exits 1 if any failed. The
+least-privilege sections (database role, published ports, Grafana login, pinned images) print every check: CI's log
+then says which role, bindings and versions it saw.
 """
+import ipaddress
 import json
 import re
 import sys
@@ -35,19 +38,34 @@ EXPORTED_METRICS = {
 }
 EXPECTED_TOPICS = {"events.main": 6, "events.dlq": 6}
 APP_SERVICE = "app"
+# The postgres image runs the scripts mounted here, as its superuser, on the first start of an empty data volume.
+INITDB_DIR = "/docker-entrypoint-initdb.d"
+
+# An image is pinned when its reference names a digest (@sha256:...), or a tag that is a whole release version:
+# major.minor.patch (a leading v, and a suffix such as -jre or -alpine after it, allowed), or major.minor for the
+# images in TWO_PART_VERSIONS, whose upstream numbers its releases that way (postgres:16.11 is patch release 11 of
+# PostgreSQL 16). Rejected: no tag (which means latest), latest, and floating tags such as 16, 3.9 or 17-jre, which
+# pull another image once upstream releases. A suffix can still float (maven:3.9.12-eclipse-temurin-17 follows JDK 17's
+# patch releases); a digest pins that too.
+TWO_PART_VERSIONS = {"postgres"}
+FULL_VERSION = re.compile(r"v?\d+\.\d+\.\d+(?:[-_+.][\w.+-]*)?")
+TWO_PART_VERSION = re.compile(r"\d+\.\d+(?:[-_][\w.-]*)?")
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 VERBOSE = "--verbose" in sys.argv[1:]
 failures = []
 passed_in_section = [0]
+show_passed = [False]
 
 
-def section(title):
+def section(title, show_each=False):
     end_section()
     print(title)
+    show_passed[0] = show_each
 
 
 def end_section():
-    if passed_in_section[0]:
+    if passed_in_section[0] and not show_passed[0]:
         print(f"  ok    {passed_in_section[0]} checks passed")
     passed_in_section[0] = 0
 
@@ -55,7 +73,7 @@ def end_section():
 def check(ok, what):
     if ok:
         passed_in_section[0] += 1
-        if VERBOSE:
+        if VERBOSE or show_passed[0]:
             print("  ok    " + what)
     else:
         print("  FAIL  " + what)
@@ -102,6 +120,78 @@ def bind_mounts(service):
     return mounts
 
 
+def environment(service):
+    """A service's environment as a dict, from the mapping or the KEY=VALUE list syntax."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.partition("=")[::2] for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def published_ports(service):
+    """(host address, or None for every interface; the entry as written) of each port a service publishes."""
+    ports = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            ports.append((port.get("host_ip"), str(port)))
+            continue
+        text = str(port).split("/")[0]                     # 8080/tcp
+        if text.startswith("["):                           # [::1]:8080:8080
+            ports.append((text[1:].partition("]")[0], str(port)))
+        else:
+            parts = text.split(":")                        # 8080, 8080:8080 or 127.0.0.1:8080:8080
+            ports.append((parts[0] if len(parts) == 3 and parts[0] else None, str(port)))
+    return ports
+
+
+def is_loopback(host):
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:                                     # a host name or a ${VARIABLE}
+        return False
+
+
+def image_pin(reference):
+    """What pins an image reference (see TWO_PART_VERSIONS), or None if nothing does."""
+    name, _, digest = reference.partition("@")
+    if digest:
+        return "digest" if DIGEST.fullmatch(digest) else None
+    repository, colon, tag = name.rpartition(":")
+    if not colon or "/" in tag:                            # no tag, or the colon was a registry's port
+        return None
+    repository = re.sub(r"^(docker\.io/)?(library/)?", "", repository)
+    if FULL_VERSION.fullmatch(tag):
+        return "major.minor.patch"
+    if repository in TWO_PART_VERSIONS and TWO_PART_VERSION.fullmatch(tag):
+        return f"major.minor, a whole {repository} version"
+    return None
+
+
+def dockerfile_images(path):
+    """The lines naming each image a Dockerfile pulls: its # syntax= frontend and every FROM that is not a stage."""
+    text = path.read_text(encoding="utf-8")
+    images = []
+    for line in text.splitlines():                         # parser directives: only the first lines of the file
+        directive = re.fullmatch(r"#\s*(\w+)\s*=\s*(\S+)\s*", line)
+        if not directive:
+            break
+        if directive.group(1).lower() == "syntax":
+            images.append("# syntax=" + directive.group(2))
+    stages = {"scratch"}
+    for match in re.finditer(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", text, re.IGNORECASE | re.MULTILINE):
+        image, stage = match.groups()
+        if image.lower() not in stages:
+            images.append("FROM " + image)
+        if stage:
+            stages.add(stage.lower())
+    return images
+
+
+def statements(sql, pattern):
+    """The statements of sql (each up to its ;) that start with pattern, upper case; case does not matter to SQL."""
+    return [match.upper() for match in re.findall(rf"\b{pattern}[^;]*", sql, re.IGNORECASE)]
+
+
 def container_ports(service):
     ports = set()
     for port in service.get("ports", []):
@@ -122,6 +212,7 @@ def mount_target(compose, service_name, host_path):
 section("docker-compose.yml: services, mounts, dependencies, secrets, topics")
 compose = load_yaml(ROOT / "docker-compose.yml")
 services = compose.get("services", {})
+dockerfiles = set()
 check({"kafka", "kafka-init", "postgres", "app", "prometheus", "grafana"} <= set(services),
       "services kafka, kafka-init, postgres, app, prometheus and grafana are defined")
 
@@ -132,7 +223,8 @@ for name, service in services.items():
     if build is not None:
         context = ROOT / (build if isinstance(build, str) else build.get("context", "."))
         dockerfile = context / ("Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile"))
-        check(dockerfile.is_file(), f"{name}: builds from {dockerfile.relative_to(ROOT)}, which exists")
+        if check(dockerfile.is_file(), f"{name}: builds from {dockerfile.relative_to(ROOT)}, which exists"):
+            dockerfiles.add(dockerfile)
     depends_on = service.get("depends_on", {})
     targets = depends_on if isinstance(depends_on, list) else list(depends_on)
     for target in targets:
@@ -142,10 +234,10 @@ for name, service in services.items():
             check("healthcheck" in services.get(target, {}), f"{name}: waits for {target} to be healthy; "
                                                               f"{target} has a healthcheck")
 
-env = {k: str(v) for k, v in services[APP_SERVICE].get("environment", {}).items()}
+env = environment(services[APP_SERVICE])
 for secret_service, variable in ((APP_SERVICE, "SLUICE_DB_PASSWORD"), ("postgres", "POSTGRES_PASSWORD"),
-                                 ("grafana", "GF_SECURITY_ADMIN_PASSWORD")):
-    value = str(services[secret_service].get("environment", {}).get(variable, ""))
+                                 ("postgres", "SLUICE_DB_PASSWORD")):
+    value = environment(services[secret_service]).get(variable, "")
     check(re.fullmatch(r"\$\{\w+:\?[^}]*\}", value) is not None,
           f"{secret_service}: {variable} comes from the environment with no default ({value})")
 routes_target = mount_target(compose, APP_SERVICE, ROOT / "routes-yaml")
@@ -166,6 +258,76 @@ if application_yaml.is_file():
     topics = (load_yaml(application_yaml).get("sluice") or {}).get("topics") or {}
     check({topics.get("events"), topics.get("dead-letter")} == set(EXPECTED_TOPICS),
           f"application.yaml's sluice.topics ({topics}) are the topics kafka-init creates")
+
+section("docker-compose.yml: the app's database role is no superuser, made by a mounted init script", show_each=True)
+postgres_env = environment(services["postgres"])
+superuser = postgres_env.get("POSTGRES_USER", "postgres")  # the image's default
+app_user = env.get("SLUICE_DB_USER", "")
+check(re.fullmatch(r"\w+", app_user) is not None,
+      f"app: SLUICE_DB_USER is a fixed role name ({app_user!r}), not a variable the shell could set to the superuser")
+check(app_user != superuser, f"app: connects as {app_user!r}, not as the postgres image's superuser {superuser!r}")
+init_scripts = []
+for source, target in bind_mounts(services["postgres"]):
+    if target == INITDB_DIR or target.startswith(INITDB_DIR + "/"):
+        path = ROOT / source
+        init_scripts += sorted(p for p in path.iterdir() if p.suffix in (".sh", ".sql")) if path.is_dir() else [path]
+init_scripts = [path for path in init_scripts if path.is_file()]
+check(bool(init_scripts), f"postgres: init scripts are mounted into {INITDB_DIR} "
+                          f"({', '.join(str(path.relative_to(ROOT)) for path in init_scripts) or 'none'})")
+init_sql = "\n".join(path.read_text(encoding="utf-8") for path in init_scripts)
+role = rf'"?{re.escape(app_user)}"?'
+created = statements(init_sql, rf"CREATE\s+(?:ROLE|USER)\s+{role}\s")
+attributes = set(re.findall(r"\w+", created[0])) if created else set()
+required = {"LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE"}
+check(required <= attributes, f"an init script creates role {app_user!r} with {' '.join(sorted(required))} (found: "
+                              f"{' '.join(sorted(attributes & required)) or 'no CREATE ROLE ' + app_user})")
+# Nothing may give the role back what CREATE ROLE withheld: an attribute, or membership in another role (GRANT postgres
+# TO ..., GRANT pg_read_server_files TO ...). A GRANT ... ON ... grants privileges on objects, which is fine.
+privileged = {"SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"}
+granted = sorted(attributes & privileged)
+for statement in statements(init_sql, rf"ALTER\s+(?:ROLE|USER)\s+{role}\s"):
+    granted += sorted(set(re.findall(r"\w+", statement)) & privileged)
+granted += [" ".join(grant.split()) for grant in statements(init_sql, r"GRANT\s")
+            if re.search(rf"\sTO\s+{role.upper()}\b", grant) and not re.search(r"\sON\s", grant)]
+check(not granted, f"no init script gives {app_user!r} a privileged attribute or role (found: {granted or 'none'})")
+database = re.fullmatch(r"jdbc:postgresql://[^/]+/(\w+)(?:\?.*)?", env.get("SLUICE_DB_URL", ""))
+database = database.group(1) if database else "?"
+owned = statements(init_sql, rf'CREATE\s+DATABASE\s+"?{database}"?\s+(?:WITH\s+)?OWNER\s*=?\s*{role}(?!\w)') \
+    + statements(init_sql, rf'ALTER\s+DATABASE\s+"?{database}"?\s+OWNER\s+TO\s+{role}(?!\w)')
+check(bool(owned), f"an init script makes {app_user!r} the owner of the database SLUICE_DB_URL names ({database!r}), "
+                   f"so Flyway can migrate it")
+check(postgres_env.get("SLUICE_DB_PASSWORD") == env.get("SLUICE_DB_PASSWORD"),
+      f"postgres: the init script gets the app's password from the app's variable "
+      f"({postgres_env.get('SLUICE_DB_PASSWORD')})")
+
+section("docker-compose.yml: every published port binds 127.0.0.1 (loopback)", show_each=True)
+for name, service in services.items():
+    if service.get("network_mode") == "host":
+        check(False, f"{name}: no network_mode host, which would put every port it listens on on the network")
+    for host, written in published_ports(service):
+        check(is_loopback(host), f"{name}: {written} is published on loopback only "
+                                 f"(host address: {host or 'none, so every interface'})")
+
+section("docker-compose.yml: Grafana asks for a login", show_each=True)
+grafana_env = environment(services["grafana"])
+anonymous = grafana_env.get("GF_AUTH_ANONYMOUS_ENABLED")
+check(anonymous is None or anonymous.lower() == "false",
+      f"grafana: anonymous access is off (GF_AUTH_ANONYMOUS_ENABLED={anonymous})")
+check(re.fullmatch(r"\$\{\w+:\?[^}]*\}", grafana_env.get("GF_SECURITY_ADMIN_PASSWORD", "")) is not None,
+      f"grafana: admin's password comes from the environment ({grafana_env.get('GF_SECURITY_ADMIN_PASSWORD')})")
+
+section("docker-compose.yml and Dockerfiles: every image pinned to an exact version", show_each=True)
+for name, service in services.items():
+    if "build" in service:                                 # its image, if any, names what is built
+        continue
+    reference = str(service.get("image", ""))
+    pin = image_pin(reference)
+    check(pin is not None, f"{name}: image {reference!r} is pinned ({pin or 'no: latest, no tag or a floating tag'})")
+for dockerfile in sorted(dockerfiles):
+    for line in dockerfile_images(dockerfile):
+        pin = image_pin(re.split(r"[ =]", line)[-1])
+        check(pin is not None, f"{dockerfile.relative_to(ROOT)}: {line} is pinned "
+                               f"({pin or 'no: latest, no tag or a floating tag'})")
 
 section("observability/prometheus.yml: scrape target and rule files against the compose file")
 prometheus = load_yaml(OBS / "prometheus.yml")
