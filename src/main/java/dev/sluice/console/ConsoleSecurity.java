@@ -1,6 +1,7 @@
 package dev.sluice.console;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -10,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -33,9 +36,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Who may use the operators' console (Hawtio at {@code /actuator/hawtio}) and Jolokia, the JMX bridge it talks to,
  * which can stop routes and invoke any MBean. Health and metrics stay open: liveness/readiness probes and Prometheus
- * scrape them without credentials. Everything else needs the console user, whose name and password come from the
- * environment ({@code SLUICE_CONSOLE_USER}, {@code SLUICE_CONSOLE_PASSWORD}); with no password there is no user and
- * the console stays locked. Only {@code sluice.console.authentication=false} opens it, and only in the local demo's
+ * scrape them without credentials. Everything else needs one of the two console users, whose names and passwords come
+ * from the environment: the operator ({@code SLUICE_CONSOLE_USER}, {@code SLUICE_CONSOLE_PASSWORD}) and the viewer
+ * ({@code SLUICE_CONSOLE_VIEWER_USER}, {@code SLUICE_CONSOLE_VIEWER_PASSWORD}); with no password there is no such user,
+ * and with neither the console stays locked. What each may do through Jolokia: {@link JolokiaRequestGuard} and
+ * {@code jolokia-access.xml}. Only {@code sluice.console.authentication=false} opens it, and only in the local demo's
  * profile ({@code application-local.yaml}, on the test classpath, so not in the shipped jar): anywhere else that
  * setting stops the start with one clear error.
  * <p>
@@ -49,11 +54,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ConsoleSecurity {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleSecurity.class);
+    private static final String VIEWER = "ROLE_VIEWER";
     private static final String[] OPEN = {"/healthz", "/readyz", "/actuator/health", "/actuator/health/**",
             "/actuator/prometheus", "/actuator/info"};
 
+    /**
+     * The operator ({@code user}, {@code password}) may also stop, start, suspend and resume routes and reset their
+     * statistics; the viewer ({@code viewerUser}, {@code viewerPassword}) only looks.
+     */
     @ConfigurationProperties("sluice.console")
-    record ConsoleUser(boolean authentication, String user, String password) {
+    record ConsoleUser(boolean authentication, String user, String password, String viewerUser,
+                       String viewerPassword) {
     }
 
     @Bean
@@ -71,6 +82,8 @@ class ConsoleSecurity {
                     + "reach this port");
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                     .csrf(csrf -> csrf.disable())
+                    .addFilterAfter(new JolokiaRequestGuard(EndpointRequest.to("jolokia"), false),
+                            AuthorizationFilter.class)
                     .build();
         }
         return http
@@ -84,6 +97,7 @@ class ConsoleSecurity {
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .addFilterAfter(new CsrfCookieWriter(), BasicAuthenticationFilter.class)
+                .addFilterAfter(new JolokiaRequestGuard(EndpointRequest.to("jolokia"), true), AuthorizationFilter.class)
                 .build();
     }
 
@@ -100,17 +114,25 @@ class ConsoleSecurity {
 
     @Bean
     InMemoryUserDetailsManager consoleUsers(ConsoleUser console) {
-        if (console.user() == null || console.user().isBlank() || console.password() == null
-                || console.password().isBlank()) {
-            log.warn("No console user (SLUICE_CONSOLE_USER and SLUICE_CONSOLE_PASSWORD unset): Hawtio and Jolokia "
-                    + "are locked");
-            return new InMemoryUserDetailsManager(List.of());
-        }
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        UserDetails operator = User.withUsername(console.user())
-                .password(encoder.encode(console.password()))
-                .roles("admin", "viewer")
-                .build();
-        return new InMemoryUserDetailsManager(operator);
+        List<UserDetails> users = new ArrayList<>();
+        if (given(console.user(), console.password())) {
+            users.add(User.withUsername(console.user()).password(encoder.encode(console.password()))
+                    .authorities(JolokiaRequestGuard.OPERATOR, VIEWER).build());
+        }
+        if (given(console.viewerUser(), console.viewerPassword())) {
+            users.add(User.withUsername(console.viewerUser()).password(encoder.encode(console.viewerPassword()))
+                    .authorities(VIEWER).build());
+        }
+        if (users.isEmpty()) {
+            log.warn("No console user (SLUICE_CONSOLE_USER/SLUICE_CONSOLE_PASSWORD for the operator, "
+                    + "SLUICE_CONSOLE_VIEWER_USER/SLUICE_CONSOLE_VIEWER_PASSWORD for the viewer): Hawtio and Jolokia "
+                    + "are locked");
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    private static boolean given(String user, String password) {
+        return user != null && !user.isBlank() && password != null && !password.isBlank();
     }
 }
