@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.sluice.config.KafkaClientSecurity;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -97,13 +98,14 @@ public final class HostileRecords {
         return records;
     }
 
+    /** Secured as the SLUICE_KAFKA_* environment variables say (KafkaClientSecurity), like Sluice's own clients. */
     public static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(KafkaClientSecurity.fromEnvironment().appliedTo(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     /** Sends {@code --rounds} rounds and prints the load generator's summary line, which the drills reconcile. */
@@ -118,7 +120,8 @@ public final class HostileRecords {
         long valid = 0;
         long invalid = 0;
         long started = System.nanoTime();
-        try (Producer<byte[], byte[]> producer = createProducer(options.getOrDefault("bootstrap", "localhost:9092"))) {
+        try (Producer<byte[], byte[]> producer = createProducer(options.getOrDefault("bootstrap",
+                System.getenv().getOrDefault("SLUICE_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")))) {
             for (int round = 0; round < rounds; round++) {
                 for (Hostile record : all(round)) {
                     producer.send(record.to(topic)).get();

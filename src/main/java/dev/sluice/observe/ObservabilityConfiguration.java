@@ -3,6 +3,7 @@ package dev.sluice.observe;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.sluice.config.KafkaClientSecurity;
 import dev.sluice.config.SluiceProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Metrics, lag sampling and the Kafka health check. */
@@ -29,13 +31,14 @@ class ObservabilityConfiguration {
         return new PipelineMetrics(registry);
     }
 
+    /** Signs in as camel-kafka's clients do: the same SLUICE_KAFKA_* settings (KafkaClientSecurity). */
     @Bean(destroyMethod = "close")
-    Admin kafkaAdmin(@Value("${camel.component.kafka.brokers}") String brokers) {
-        return Admin.create(Map.of(
+    Admin kafkaAdmin(@Value("${camel.component.kafka.brokers}") String brokers, Environment environment) {
+        return Admin.create(KafkaClientSecurity.from(environment::getProperty).appliedTo(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-observability"));
+                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-observability")));
     }
 
     @Bean
