@@ -60,7 +60,7 @@ class PipelineConfiguration {
     }
 
     /** Also the {@code eventTypes} detail of /actuator/health, after its bean name. */
-    @Bean
+    @Bean(destroyMethod = "stopChecking")
     EventTypeAgreement eventTypes(CamelContext camel, EventSchemas schemas, MeterRegistry registry) {
         return new EventTypeAgreement(camel, schemas, registry);
     }

@@ -39,12 +39,15 @@ class RouteReloadConfiguration {
                     return;
                 }
                 ValidatedRouteReload reload = new ValidatedRouteReload(camel, status);
-                try (Stream<Path> files = Files.list(properties.routesDirectory())) {
+                // event-types/ included: the watcher is recursive.
+                try (Stream<Path> files = Files.walk(properties.routesDirectory())) {
                     for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
                         reload.rememberLoaded(file);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Sluice cannot start: a routes file does not parse: " + e, e);
                 }
                 watcher.setResourceReload(reload);
             }

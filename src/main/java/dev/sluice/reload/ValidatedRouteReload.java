@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.model.TemplatedRouteParameterDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spi.RoutesLoader;
@@ -24,13 +28,16 @@ import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sluice.sink.StoreRouteTemplate;
+
 /**
  * What Camel's route watcher does with an edited routes file, made safe for a running pipeline. Camel's own reload
  * removes the running route first and then builds the new one, so an edit that does not build (bad YAML, an unknown
  * endpoint or bean) leaves a hole where the route was, and events routed there are dead-lettered as unroutable.
  * Here the edit is first built as a stopped copy under another id; only if that succeeds is it swapped in (Camel
  * stops the old route gracefully, in-flight events finish, and the Kafka consumer commits what was written; the
- * other Kafka consumers pause for the swap). If the swap itself fails, the last good version of the file is put back. A deleted file removes its routes.
+ * other Kafka consumers pause for the swap). If the swap itself fails, the last good version of the file is put back. A
+ * deleted file removes its routes. An event type's file ({@code templatedRoute}) is checked and swapped the same way.
  */
 public class ValidatedRouteReload implements ResourceReload {
 
@@ -41,6 +48,11 @@ public class ValidatedRouteReload implements ResourceReload {
     private final RouteReloadStatus status;
     /** The text each routes file had when it last loaded successfully, to fall back to. */
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
+    /**
+     * The routes each file made from a route template (an event type's store route). Camel does not record the file
+     * on such a route, so a deleted or renamed one is found here.
+     */
+    private final Map<Path, Set<String>> templatedRoutesOf = new ConcurrentHashMap<>();
 
     public ValidatedRouteReload(CamelContext camel, RouteReloadStatus status) {
         this.camel = camel;
@@ -48,8 +60,15 @@ public class ValidatedRouteReload implements ResourceReload {
     }
 
     /** Remembers the files as they were loaded at startup. */
-    void rememberLoaded(Path file) throws IOException {
-        lastGood.put(file.toAbsolutePath().normalize(), Files.readString(file));
+    void rememberLoaded(Path file) throws Exception {
+        Path normalized = file.toAbsolutePath().normalize();
+        String text = Files.readString(file);
+        lastGood.put(normalized, text);
+        Set<String> templated = new LinkedHashSet<>();
+        for (TemplatedRouteDefinition route : templatedRoutes(text, "file:" + normalized)) {
+            templated.add(route.getRouteId());
+        }
+        templatedRoutesOf.put(normalized, templated);
     }
 
     @Override
@@ -71,7 +90,7 @@ public class ValidatedRouteReload implements ResourceReload {
             }
             List<String> paused = pauseOtherKafkaConsumers(replacing);
             try {
-                Set<String> ids = loader().updateRoutes(List.of(ResourceHelper.fromString(resource.getLocation(), text)));
+                Set<String> ids = apply(file, text, resource.getLocation());
                 lastGood.put(file, text);
                 status.applied(file, ids);
             } catch (Exception e) {
@@ -100,16 +119,84 @@ public class ValidatedRouteReload implements ResourceReload {
             }
         }
         ModelCamelContext model = (ModelCamelContext) camel;
+        List<String> templatedCandidates = new ArrayList<>();
         try {
             model.addRouteDefinitions(candidates);
+            for (TemplatedRouteDefinition route : templatedRoutes(text, location)) {
+                replacing.add(route.getRouteId());
+                templatedCandidates.add(fromTemplate(route, route.getRouteId() + CANDIDATE_SUFFIX, false));
+            }
         } finally {
             for (RouteDefinition candidate : candidates) {
                 if (camel.getRoute(candidate.getRouteId()) != null) {
                     model.removeRouteDefinition(candidate);
                 }
             }
+            for (String candidate : templatedCandidates) {
+                camel.removeRoute(candidate);
+            }
         }
         return replacing;
+    }
+
+    /**
+     * Applies a file that built: its plain routes through Camel's loader, which replaces routes by id, and its
+     * templated routes here, because Camel's reload leaves those out ({@code RouteBuilder.updateRoutesToCamelContext}
+     * populates routes, not templated routes). A templated route the file no longer declares is removed.
+     */
+    private Set<String> apply(Path file, String text, String location) throws Exception {
+        Set<String> ids = new LinkedHashSet<>(loader().updateRoutes(List.of(ResourceHelper.fromString(location, text))));
+        Set<String> templated = new LinkedHashSet<>();
+        for (TemplatedRouteDefinition route : templatedRoutes(text, location)) {
+            remove(route.getRouteId());
+            fromTemplate(route, route.getRouteId(), true);
+            templated.add(route.getRouteId());
+        }
+        for (String gone : templatedRoutesOf.getOrDefault(file, Set.of())) {
+            if (!templated.contains(gone)) {
+                remove(gone);
+            }
+        }
+        templatedRoutesOf.put(file, templated);
+        ids.addAll(templated);
+        return ids;
+    }
+
+    /** The templatedRoute entries of a routes file, without adding anything to Camel. */
+    private List<TemplatedRouteDefinition> templatedRoutes(String text, String location) throws Exception {
+        List<TemplatedRouteDefinition> routes = new ArrayList<>();
+        for (var builder : loader().findRoutesBuilders(ResourceHelper.fromString(location, text))) {
+            RouteBuilder routeBuilder = (RouteBuilder) builder;
+            routeBuilder.configureRoutes(camel);
+            routes.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
+        }
+        return routes;
+    }
+
+    /** Adds the route a templatedRoute entry describes, under the given id; started only if asked. */
+    private String fromTemplate(TemplatedRouteDefinition route, String routeId, boolean start) {
+        Map<String, Object> parameters = new HashMap<>();
+        for (TemplatedRouteParameterDefinition parameter : route.getParameters()) {
+            parameters.put(parameter.getName(), parameter.getValue());
+        }
+        parameters.put(StoreRouteTemplate.AUTO_STARTUP, Boolean.toString(start));
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(camel, route.getRouteTemplateRef())
+                .routeId(routeId)
+                .parameters(parameters);
+        if (!start) {
+            // Another node prefix too: the running route keeps its node ids.
+            builder.prefixId("reload-check-");
+        } else if (route.getPrefixId() != null) {
+            builder.prefixId(route.getPrefixId());
+        }
+        return builder.add();
+    }
+
+    private void remove(String routeId) throws Exception {
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().stopRoute(routeId);
+            camel.removeRoute(routeId);
+        }
     }
 
     /**
@@ -152,7 +239,7 @@ public class ValidatedRouteReload implements ResourceReload {
             return;
         }
         try {
-            loader().updateRoutes(List.of(ResourceHelper.fromString(location, text)));
+            apply(file, text, location);
         } catch (Exception e) {
             log.error("Route reload: could not restore the last good version of {}: {}", file, e.toString());
         }
@@ -163,11 +250,17 @@ public class ValidatedRouteReload implements ResourceReload {
         for (Route route : List.copyOf(camel.getRoutes())) {
             Resource source = route.getSourceResource();
             if (source != null && file.equals(pathOf(source))) {
-                camel.getRouteController().stopRoute(route.getRouteId());
-                camel.removeRoute(route.getRouteId());
+                remove(route.getRouteId());
                 removed.add(route.getRouteId());
             }
         }
+        for (String templated : templatedRoutesOf.getOrDefault(file, Set.of())) {
+            if (camel.getRoute(templated) != null) {
+                remove(templated);
+                removed.add(templated);
+            }
+        }
+        templatedRoutesOf.remove(file);
         lastGood.remove(file);
         status.removed(file, removed);
     }

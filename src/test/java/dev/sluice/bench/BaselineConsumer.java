@@ -58,7 +58,7 @@ public final class BaselineConsumer {
 
     private static final String MARK = "INSERT INTO idempotency_markers (processor_name, message_id) "
             + "SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING message_id";
-    /** The columns and conflict rule of routes-yaml/store-review_created.camel.yaml. */
+    /** The columns and conflict rule of routes-yaml/event-types/review_created.camel.yaml. */
     private static final String INSERT_REVIEW = "INSERT INTO reviews (review_id, user_key, rating, review_text, "
             + "reviewed_at, event_id, source_topic, source_partition, source_offset) "
             + "VALUES (?, ?, ?, ?, CAST(? AS timestamptz), CAST(? AS uuid), ?, ?, ?) ON CONFLICT (review_id) DO NOTHING";

@@ -74,7 +74,7 @@ class CamelCliIntegrationTest {
                         "SLUICE_DB_URL", environment.getRequiredProperty("spring.datasource.url"),
                         "SLUICE_DB_USER", environment.getRequiredProperty("spring.datasource.username")),
                 Path.of("target", "camel-run.log"), "run", "cli/beans.camel.yaml", "routes-yaml/ingest.camel.yaml",
-                "routes-yaml/store-review_created.camel.yaml", "--properties=cli/sluice-cli.properties",
+                "routes-yaml/event-types/review_created.camel.yaml", "--properties=cli/sluice-cli.properties",
                 "--max-seconds=240");
         try {
             await().atMost(Patience.PIPELINE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {

@@ -86,33 +86,19 @@ class SecondEventTypeIntegrationTest {
                     {"type": "object", "required": ["order_id", "amount_cents"],
                      "properties": {"order_id": {"type": "string", "minLength": 1},
                                     "amount_cents": {"type": "integer", "minimum": 0}}}""");
-            Files.writeString(routes.resolve("store-order_placed.camel.yaml"), """
-                    - route:
-                        id: store-order_placed
-                        routeConfigurationId: propagate-failures
-                        from:
-                          uri: direct:store-order_placed
-                          steps:
-                            - circuitBreaker:
-                                resilience4jConfiguration:
-                                  circuitBreaker: databaseCircuitBreaker
-                                  throwExceptionWhenHalfOpenOrOpenState: true
-                                steps:
-                                  - policy:
-                                      ref: attemptTransaction
-                                      steps:
-                                        - bean:
-                                            ref: eventIdRepository
-                                            method: claimFirstSeen
-                                        - to:
-                                            uri: >-
-                                              sql:INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
-                                              VALUES (:#order_id, :#key, :#amount_cents, CAST(:#event_id AS uuid))
-                                              ON CONFLICT (order_id) DO NOTHING
-                                            parameters:
-                                              batch: true
-                                              batchAutoCommitDisabled: false
-                                              noop: true
+            // The whole of an event type's route: its name and its INSERT; the store route template does the rest.
+            Files.writeString(routes.resolve("event-types/order_placed.camel.yaml"), """
+                    - templatedRoute:
+                        routeTemplateRef: store-event-type
+                        routeId: store-order_placed
+                        parameters:
+                          - name: eventType
+                            value: order_placed
+                          - name: insert
+                            value: >-
+                              INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
+                              VALUES (:#order_id, :#key, :#amount_cents, CAST(:#event_id AS uuid))
+                              ON CONFLICT (order_id) DO NOTHING
                     """);
             return routes;
         } catch (IOException e) {

@@ -55,7 +55,7 @@ class RouteReloadIntegrationTest {
 
     private static final ConsoleTee CONSOLE = ConsoleTee.start();
     private static final Path ROUTES = RoutesDirectory.copyOfShipped();
-    private static final Path STORE = ROUTES.resolve("store-review_created.camel.yaml");
+    private static final Path STORE = ROUTES.resolve("event-types/review_created.camel.yaml");
     private static final Path INGEST = ROUTES.resolve("ingest.camel.yaml");
     private static final String TEXT_PARAMETER = ":#text";
 
@@ -121,9 +121,10 @@ class RouteReloadIntegrationTest {
         record BrokenEdit(Path file, String text, String reason) {
         }
         var brokenEdits = List.of(
-                new BrokenEdit(STORE, shippedStore.replace("      steps:", "      steps: [ unclosed"), "unclosed"),
-                new BrokenEdit(STORE, shippedStore.replace("sql:INSERT INTO reviews", "nosuchcomponent:INSERT INTO reviews"),
-                        "nosuchcomponent"),
+                new BrokenEdit(STORE, shippedStore.replace("    parameters:", "    parameters: [ unclosed"), "unclosed"),
+                new BrokenEdit(STORE, shippedStore.replace("routeTemplateRef: store-event-type",
+                        "routeTemplateRef: no-such-template"), "no-such-template"),
+                new BrokenEdit(STORE, shippedStore.replace("name: insert", "name: insret"), "insert"),
                 new BrokenEdit(INGEST, shippedIngest.replace("ref: eventValidator", "ref: noSuchValidator"),
                         "noSuchValidator"));
         for (BrokenEdit edit : brokenEdits) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** A temporary copy of the shipped {@code routes-yaml/} (routes and schemas) for a test to add to or edit. */
+/** A temporary copy of the shipped {@code routes-yaml/} (routes, event types and schemas) for a test to add to or edit. */
 public final class RoutesDirectory {
 
     private RoutesDirectory() {
@@ -16,10 +16,11 @@ public final class RoutesDirectory {
     public static Path copyOfShipped() {
         try {
             Path routes = Files.createTempDirectory("sluice-routes");
-            Files.createDirectories(routes.resolve("schemas"));
             try (Stream<Path> shipped = Files.walk(Path.of("routes-yaml"))) {
                 for (Path file : shipped.filter(Files::isRegularFile).toList()) {
-                    Files.copy(file, routes.resolve(Path.of("routes-yaml").relativize(file).toString()));
+                    Path copy = routes.resolve(Path.of("routes-yaml").relativize(file).toString());
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(file, copy);
                 }
             }
             return routes;
