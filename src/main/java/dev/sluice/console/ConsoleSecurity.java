@@ -124,7 +124,7 @@ class ConsoleSecurity {
             users.add(User.withUsername(console.viewerUser()).password(encoder.encode(console.viewerPassword()))
                     .authorities(VIEWER).build());
         }
-        if (users.isEmpty()) {
+        if (users.isEmpty() && console.authentication()) {
             log.warn("No console user (SLUICE_CONSOLE_USER/SLUICE_CONSOLE_PASSWORD for the operator, "
                     + "SLUICE_CONSOLE_VIEWER_USER/SLUICE_CONSOLE_VIEWER_PASSWORD for the viewer): Hawtio and Jolokia "
                     + "are locked");

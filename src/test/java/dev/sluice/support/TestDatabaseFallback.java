@@ -48,7 +48,7 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
                 "spring.datasource.password", "")));
     }
 
-    /** Starts the embedded PostgreSQL once per JVM (the demo uses it too) and returns its JDBC URL. */
+    /** Starts the embedded PostgreSQL once per JVM and returns its JDBC URL. */
     public static synchronized String embeddedUrl() {
         if (embedded == null) {
             try {
