@@ -65,6 +65,9 @@ public class BatchAdmission {
                 rejected.add(record);
             }
         }
+        // What follows (the batch's writes, its commit) is about many events, and must not be logged under the id of
+        // the last one validated.
+        validator.forgetEventId();
         batch.setProperty(BATCH, records);
         batch.setProperty(REJECTED, rejected);
         batch.setProperty(BatchTally.PROPERTY, new BatchTally());

@@ -43,6 +43,14 @@ public class EventValidator {
         this.maxEventBytes = maxEventBytes;
     }
 
+    /**
+     * Untags the thread: {@link #validate} leaves the event's id in the logging context, so the lines logged while that
+     * one event is handled carry it.
+     */
+    public void forgetEventId() {
+        MDC.remove(Correlation.EVENT_ID);
+    }
+
     @Handler
     public Map<String, Object> validate(@Body byte[] recordValue, Message message) {
         MDC.remove(Correlation.EVENT_ID);
