@@ -86,6 +86,10 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
                 .logStackTrace(false)
                 .logExhausted(false)
                 .handled(true)
+                // The first failure decides the match: a write that first timed out and then, on its last retry,
+                // found the database gone (a silent-database test run: "Could not open JDBC Connection") must not be
+                // replaced by a minimal dead letter either; the record is read again once the database answers.
+                .bean(OutageGuard.class, "refuseIfDatabaseUnavailable")
                 .to(DeadLetterRoute.WRITE_MINIMAL);
     }
 }
