@@ -10,10 +10,14 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * How every Kafka client of Sluice signs in and encrypts: TLS and SASL, read from one set of environment variables,
@@ -49,6 +53,19 @@ public final class KafkaClientSecurity {
     /** From the process's environment: for the tools, which run without Spring. */
     public static KafkaClientSecurity fromEnvironment() {
         return from(System::getenv);
+    }
+
+    /**
+     * The tools' producer (hostile records, dead-letter replay): keys and values as bytes, every write acknowledged
+     * by all replicas and never duplicated by a retry, secured as the environment says.
+     */
+    public static Producer<byte[], byte[]> bytesProducer(String bootstrapServers) {
+        return new KafkaProducer<>(fromEnvironment().appliedTo(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     /** From whatever answers a variable's name with its value ({@code null} for unset): Spring's Environment, a map. */

@@ -20,12 +20,9 @@ import java.util.concurrent.Future;
 
 import ch.qos.logback.classic.Level;
 import dev.sluice.config.KafkaClientSecurity;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,12 +123,7 @@ public final class DeadLetterReplay {
 
     /** Secured as the SLUICE_KAFKA_* environment variables say (KafkaClientSecurity), like Sluice's own clients. */
     public static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
-        return new KafkaProducer<>(KafkaClientSecurity.fromEnvironment().appliedTo(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        return KafkaClientSecurity.bytesProducer(bootstrapServers);
     }
 
     /**

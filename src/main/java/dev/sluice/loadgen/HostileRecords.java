@@ -10,11 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.config.KafkaClientSecurity;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Records an attacker (or a broken producer) can send, aimed at the dead-letter path: a NUL byte in the key, in each
@@ -100,12 +97,7 @@ public final class HostileRecords {
 
     /** Secured as the SLUICE_KAFKA_* environment variables say (KafkaClientSecurity), like Sluice's own clients. */
     public static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
-        return new KafkaProducer<>(KafkaClientSecurity.fromEnvironment().appliedTo(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        return KafkaClientSecurity.bytesProducer(bootstrapServers);
     }
 
     /** Sends {@code --rounds} rounds and prints the load generator's summary line, which the drills reconcile. */
