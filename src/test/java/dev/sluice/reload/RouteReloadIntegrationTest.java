@@ -172,6 +172,35 @@ class RouteReloadIntegrationTest {
     }
 
     @Test
+    void anEventTypeFileAddsItsStoreRouteARenameReplacesItAndDeletingTheFileRemovesIt() throws Exception {
+        Path eventType = ROUTES.resolve("event-types/probe.camel.yaml");
+        String probe = """
+                - templatedRoute:
+                    routeTemplateRef: store-event-type
+                    routeId: store-%1$s
+                    parameters:
+                      - name: eventType
+                        value: %1$s
+                      - name: insert
+                        value: INSERT INTO reviews (review_id) VALUES (:#review_id) ON CONFLICT DO NOTHING
+                """;
+        applyEdit(eventType, probe.formatted("probe"));
+        assertThat(camel.getRouteController().getRouteStatus("store-probe")).isEqualTo(ServiceStatus.Started);
+
+        // Camel records no file on a templated route: the old one must still go when its file names another.
+        applyEdit(eventType, probe.formatted("probe_renamed"));
+        assertThat(camel.getRoute("store-probe")).isNull();
+        assertThat(camel.getRouteController().getRouteStatus("store-probe_renamed")).isEqualTo(ServiceStatus.Started);
+
+        double removedBefore = registry.counter("routes.reload", "result", "removed").count();
+        Files.delete(eventType);
+        await().atMost(Patience.PIPELINE)
+                .until(() -> registry.counter("routes.reload", "result", "removed").count() > removedBefore);
+        assertThat(camel.getRoute("store-probe_renamed")).isNull();
+        assertThat(camel.getRouteController().getRouteStatus("store-review_created")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
     void swappingBothRoutesWhileEventsFlowLosesAndDuplicatesNothing() throws Exception {
         var options = new LoadGenerator.Options(broker.getBrokersAsString(), Reconciliation.EVENTS, 200,
                 Duration.ofMinutes(2), 2_000, 80, 5, 1, 31);
