@@ -12,18 +12,7 @@ if ! command -v promtool > /dev/null; then
   exit 1
 fi
 
-# The first python3 that can import yaml: PATH's, else the system's (where apt-get installs python3-yaml).
-python=""
-for candidate in python3 /usr/bin/python3; do
-  if command -v "$candidate" > /dev/null && "$candidate" -c "import yaml" 2> /dev/null; then
-    python="$candidate"
-    break
-  fi
-done
-if [[ -z "$python" ]]; then
-  echo "no python3 with PyYAML found: install it (apt-get install python3-yaml)" >&2
-  exit 1
-fi
+python=$(bash python-with-yaml.sh)
 
 echo "==> $(promtool --version 2>&1 | head -n 1)"
 echo "==> promtool check config prometheus.yml (also checks the rule files it names)"

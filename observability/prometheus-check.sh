@@ -55,17 +55,7 @@ if ! command -v "$prometheus" > /dev/null; then
   echo "prometheus not found: install it (apt-get install prometheus) or set PROMETHEUS" >&2
   exit 1
 fi
-python=""
-for candidate in python3 /usr/bin/python3; do
-  if command -v "$candidate" > /dev/null && "$candidate" -c "import yaml" 2> /dev/null; then
-    python="$candidate"
-    break
-  fi
-done
-if [[ -z "$python" ]]; then
-  echo "no python3 with PyYAML found: install it (apt-get install python3-yaml)" >&2
-  exit 1
-fi
+python=$(bash observability/python-with-yaml.sh)
 
 free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
