@@ -61,8 +61,8 @@ class PipelineConfiguration {
 
     /** Also the {@code eventTypes} detail of /actuator/health, after its bean name. */
     @Bean(destroyMethod = "stopChecking")
-    EventTypeAgreement eventTypes(CamelContext camel, EventSchemas schemas, MeterRegistry registry) {
-        return new EventTypeAgreement(camel, schemas, registry);
+    EventTypeAgreement eventTypes(EventSchemas schemas, MeterRegistry registry) {
+        return new EventTypeAgreement(schemas, registry);
     }
 
     @Bean

@@ -21,8 +21,8 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * Whether the event types with a schema and the running store routes agree, checked after every route change (live
- * reload, a route stopped or started by hand) and every few seconds besides: a schema without a running store route
+ * Whether the event types with a schema and the running store routes agree, checked at startup and after every route
+ * change (live reload, a route stopped or started by hand): a schema without a running store route
  * means its events are dead-lettered as {@code unroutable}; a store route without a schema is never used. A disagreement is logged once (and once more when it is resolved), shown as a
  * detail of {@code /actuator/health} ({@code eventTypes}) and counted in {@code event_types_unroutable} and
  * {@code event_types_without_schema}. It does not make the instance unready: the other types keep flowing.
@@ -30,7 +30,6 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 public class EventTypeAgreement extends EventNotifierSupport implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(EventTypeAgreement.class);
-    private static final long RECHECK_SECONDS = 5;
 
     /** What disagrees: both empty when every type with a schema has a store route and the other way round. */
     public record Report(Set<String> schemasWithoutStoreRoute, Set<String> storeRoutesWithoutSchema) {
@@ -39,7 +38,6 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
         }
     }
 
-    private final CamelContext camel;
     private final EventSchemas schemas;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "event-type-agreement");
@@ -49,17 +47,18 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
     private volatile Report last = new Report(Set.of(), Set.of());
     private ScheduledFuture<?> pending;
 
-    public EventTypeAgreement(CamelContext camel, EventSchemas schemas, MeterRegistry registry) {
-        this.camel = camel;
+    /**
+     * No CamelContext here: Camel registers the event notifiers it finds while its own context bean is being made, and
+     * a notifier that needed that context then was never registered (the gauge stayed stale after a route was
+     * removed). Camel hands the context over when it registers this one.
+     */
+    public EventTypeAgreement(EventSchemas schemas, MeterRegistry registry) {
         this.schemas = schemas;
         Gauge.builder("event.types.unroutable", this, agreement -> agreement.last.schemasWithoutStoreRoute().size())
                 .description("Event types with a schema but no store route: their events are dead-lettered")
                 .register(registry);
         Gauge.builder("event.types.without.schema", this, agreement -> agreement.last.storeRoutesWithoutSchema().size())
                 .description("Store routes whose event type has no schema: never used").register(registry);
-        // The route events alone left the gauge stale in a test (a removal by live reload never triggered a check),
-        // and the alert must not depend on one notification arriving: this re-check costs a scan of the routes.
-        checker.scheduleWithFixedDelay(this::checkLogged, RECHECK_SECONDS, RECHECK_SECONDS, TimeUnit.SECONDS);
     }
 
     public void stopChecking() {
@@ -93,6 +92,7 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
 
     public synchronized Report check() {
         Set<String> routes = new TreeSet<>();
+        CamelContext camel = getCamelContext();
         for (Route route : camel.getRoutes()) {
             // Running, as admission asks: a store route stopped by hand (Hawtio, the CLI) dead-letters its type too.
             // No status at all for a route that is being removed while this runs.
