@@ -6,20 +6,22 @@ import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.deadletter.DeadLetterLog;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.deadletter.OutageGuard;
-import dev.sluice.dedupe.MarkerRetention;
-import dev.sluice.dedupe.PostgresMessageIdRepository;
+import dev.sluice.store.MarkerRetention;
+import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.ingest.BatchAdmission;
 import dev.sluice.ingest.ChunkedWrite;
+import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.ingest.EventTypeAgreement;
 import dev.sluice.ingest.KafkaBatch;
 import dev.sluice.ingest.OneByOne;
 import dev.sluice.ingest.StoreRoutes;
 import dev.sluice.ingest.WriteChunkSize;
-import dev.sluice.sink.AttemptTransactionPolicy;
-import dev.sluice.sink.BreakerPausesConsumers;
-import dev.sluice.sink.DatabaseLimits;
-import dev.sluice.sink.DatabaseCircuitBreaker;
-import dev.sluice.sink.RowParameters;
+import dev.sluice.store.AttemptTransactionPolicy;
+import dev.sluice.store.BreakerPausesConsumers;
+import dev.sluice.store.DatabaseLimits;
+import dev.sluice.store.DatabaseCircuitBreaker;
+import dev.sluice.store.RowParameters;
+import dev.sluice.reload.LiveTuning;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -95,6 +97,18 @@ class PipelineConfiguration {
         return new OneByOne();
     }
 
+    /** The throttle; {@code routes-yaml/tuning.yaml}, when it sets a rate, wins over the configured one. */
+    @Bean
+    EventRateLimit eventRateLimit(SluiceProperties properties) {
+        return new EventRateLimit(Math.toIntExact(properties.throttle().maxEventsPerSecond()));
+    }
+
+    /** Applied once at startup here; live reload applies each edit after that (ValidatedRouteReload). */
+    @Bean(initMethod = "apply")
+    LiveTuning liveTuning(SluiceProperties properties, EventRateLimit eventRateLimit) {
+        return new LiveTuning(properties.routesDirectory(), eventRateLimit);
+    }
+
     @Bean
     KafkaBatch kafkaBatch() {
         return new KafkaBatch();
@@ -102,9 +116,9 @@ class PipelineConfiguration {
 
     /** One repository for every event type: event ids are UUIDs, unique across types. */
     @Bean
-    PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate,
-                                                  SluiceProperties properties, MeterRegistry registry) {
-        return new PostgresMessageIdRepository(jdbcTemplate, transactionTemplate, properties.consumer().groupId(),
+    PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, SluiceProperties properties,
+                                                  MeterRegistry registry) {
+        return new PostgresMessageIdRepository(jdbcTemplate, properties.consumer().groupId(),
                 queryTimer(registry, "insert_idempotency_markers"));
     }
 

@@ -7,14 +7,15 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.dedupe.PostgresMessageIdRepository;
+import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.ingest.BatchAdmission;
+import dev.sluice.observe.PipelineMetrics;
 import dev.sluice.ingest.ChunkedWrite;
 import dev.sluice.ingest.OneByOne;
 import dev.sluice.ingest.StoreRoutes;
 import dev.sluice.ingest.WriteChunkSize;
-import dev.sluice.sink.AttemptTransactionPolicy;
-import dev.sluice.sink.DatabaseCircuitBreaker;
+import dev.sluice.store.AttemptTransactionPolicy;
+import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,10 +48,13 @@ public final class CliBeans {
         return new EventValidator(new ObjectMapper(), EventSchemas.loadFrom(Path.of(schemasDirectory)), maxEventBytes);
     }
 
-    public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, TransactionTemplate transactions,
-                                                                String groupId) {
-        return new PostgresMessageIdRepository(new JdbcTemplate(dataSource), transactions, groupId,
+    public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, String groupId) {
+        return new PostgresMessageIdRepository(new JdbcTemplate(dataSource), groupId,
                 timer("insert_idempotency_markers"));
+    }
+
+    public static PipelineMetrics pipelineMetrics() {
+        return new PipelineMetrics(LOCAL_METRICS);
     }
 
     public static AttemptTransactionPolicy attemptTransaction(TransactionTemplate transactions) {

@@ -14,19 +14,12 @@ import org.apache.camel.Exchange;
  */
 public final class BatchProgress {
 
-    public static final String PROPERTY = "sluiceBatchProgress";
-
     private final long deadlineNanos;
     private final List<Exchange> deferred = new ArrayList<>();
     private int startedWrites;
 
     public BatchProgress(Duration deadline) {
         this.deadlineNanos = System.nanoTime() + deadline.toNanos();
-    }
-
-    public static BatchProgress of(Exchange exchange) {
-        BatchProgress progress = exchange.getProperty(PROPERTY, BatchProgress.class);
-        return progress != null ? progress : new BatchProgress(Duration.ofDays(1));
     }
 
     /**

@@ -1,11 +1,12 @@
 package dev.sluice.ingest;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.sluice.deadletter.TransientFailures;
-import dev.sluice.validate.EventHeaders;
+import dev.sluice.store.EventRows;
+import dev.sluice.store.StoreChunk;
+import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -53,49 +54,52 @@ public class ChunkedWrite implements CamelContextAware {
     }
 
     @Handler
-    @SuppressWarnings("unchecked")
-    public void write(Exchange typeBatch) throws Exception {
-        String type = typeBatch.getMessage().getHeader(EventHeaders.EVENT_TYPE, String.class);
-        List<Map<String, Object>> rows = typeBatch.getMessage().getBody(List.class);
-        List<Exchange> records = typeBatch.getMessage().getHeader(BatchAdmission.RECORDS, List.class);
-        BatchProgress progress = BatchProgress.of(typeBatch);
+    public void write(@Body TypeSlice slice, Exchange split) throws Exception {
+        BatchProgress progress = slice.batch().progress();
         // A template per call: a kept one outlives a Camel context restart and sends to a direct endpoint nobody reads.
         try (ProducerTemplate producer = camel.createProducerTemplate()) {
-            Chunk all = new Chunk(producer, "direct:" + StoreRoutes.routeId(type), typeBatch);
+            Chunks chunks = new Chunks(producer, "direct:" + StoreRoutes.routeId(slice.eventType()), split,
+                    slice.batch().outcomes());
+            List<Map<String, Object>> rows = slice.rows();
+            List<Exchange> records = slice.records();
             for (int from = 0; from < rows.size(); ) {
                 int to = Math.min(rows.size(), from + chunkSize.current());
                 if (!progress.mayStartWrite()) {
                     progress.defer(records.subList(from, rows.size()));
                     return;
                 }
-                all.write(rows.subList(from, to), records.subList(from, to), progress);
+                chunks.write(rows.subList(from, to), records.subList(from, to), progress);
                 from = to;
             }
         }
     }
 
-    /** Where a type's chunks go, and the batch exchange whose tally they add to. */
-    private final class Chunk {
+    /** Where a type's chunks go, the exchange each attempt is copied from, and the outcomes of their batch. */
+    private final class Chunks {
         private final ProducerTemplate producer;
         private final String endpoint;
-        private final Exchange typeBatch;
+        private final Exchange split;
+        private final BatchOutcomes outcomes;
 
-        Chunk(ProducerTemplate producer, String endpoint, Exchange typeBatch) {
+        Chunks(ProducerTemplate producer, String endpoint, Exchange split, BatchOutcomes outcomes) {
             this.producer = producer;
             this.endpoint = endpoint;
-            this.typeBatch = typeBatch;
+            this.split = split;
+            this.outcomes = outcomes;
         }
 
         void write(List<Map<String, Object>> rows, List<Exchange> records, BatchProgress progress) throws Exception {
             long started = System.nanoTime();
-            // A copy of the type's exchange: it shares the batch's tally and carries the trace the batch belongs to.
-            Exchange attempt = typeBatch.copy();
-            attempt.getMessage().setBody(new ArrayList<>(rows));
-            attempt.getMessage().removeHeader(BatchAdmission.RECORDS);
-            producer.send(endpoint, attempt);
-            Exception failure = attempt.getException();
+            StoreChunk chunk = new StoreChunk(rows);
+            // A copy of the split's exchange: it carries the trace the batch belongs to.
+            Exchange attempt = split.copy();
+            attempt.getMessage().setBody(chunk);
+            Exception failure = producer.send(endpoint, attempt).getException();
             long took = System.nanoTime() - started;
             if (failure == null) {
+                // Returned without a failure: the attempt's transaction has committed.
+                chunk.firstSeen().forEach(row -> outcomes.written(EventRows.eventTime(row)));
+                outcomes.duplicates(chunk.duplicates());
                 chunkSize.wrote(rows.size(), took);
                 return;
             }
@@ -105,7 +109,7 @@ public class ChunkedWrite implements CamelContextAware {
             if (TransientFailures.isDatabaseUnavailable(failure)) {
                 // The first record alone waits out its redeliveries with backoff: if the database stays away it fails
                 // the batch (read again later), and if it is back, the rest goes on as a chunk.
-                oneByOne.inOrder(records.subList(0, 1));
+                oneByOne.inOrder(records.subList(0, 1), outcomes);
                 if (rows.size() > 1) {
                     if (!progress.mayStartWrite()) {
                         progress.defer(records.subList(1, records.size()));
@@ -120,7 +124,7 @@ public class ChunkedWrite implements CamelContextAware {
             }
             // Two rows alone cost two transactions either way; halving them would spend a third on the refused row.
             if (rows.size() <= 2 || unroutable(failure)) {
-                oneByOne.inOrder(records);
+                oneByOne.inOrder(records, outcomes);
                 return;
             }
             int half = rows.size() / 2;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -15,8 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The records of one batch from camel-kafka's batching consumer ({@code batching=true}: the body is the list of the
- * records' exchanges), and the batch's offset commit: the last step of the ingest route, so offsets move only past
+ * The offset commit of an {@link IngestBatch}: a step after its writes and dead letters, so offsets move only past
  * records that were written or dead-lettered.
  * <p>
  * One {@code commitSync} for the whole batch, each partition past its last record. The consumer is the batch's own
@@ -26,36 +26,53 @@ import org.apache.kafka.common.TopicPartition;
  */
 public class KafkaBatch {
 
-    @SuppressWarnings("unchecked")
-    public static List<Exchange> records(Exchange batch) {
-        Object body = batch.getProperty(BatchAdmission.BATCH);
-        return (List<Exchange>) (body != null ? body : batch.getMessage().getBody(List.class));
-    }
-
+    /**
+     * Commits each partition past its last record, or up to its first deferred record: what follows that is read
+     * again. Deferred records are never dead-lettered; they simply are not done yet.
+     */
     @Handler
-    public void commitOffsets(Exchange batch) {
-        List<Exchange> records = records(batch);
+    public void commitOffsets(@Body IngestBatch batch) {
+        List<Exchange> records = batch.records();
         if (records.isEmpty()) {
             return;
         }
-        List<Exchange> deferred = BatchProgress.of(batch).deferred();
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        for (Exchange record : records) {
-            DefaultKafkaManualCommit handle = handle(record);
-            next.merge(handle.getPartition(), new OffsetAndMetadata(handle.getRecordOffset() + 1), KafkaBatch::later);
-        }
-        // A partition with deferred records moves only up to the first of them: what follows it is read again.
-        Map<TopicPartition, OffsetAndMetadata> firstDeferred = new HashMap<>();
-        for (Exchange record : deferred) {
-            DefaultKafkaManualCommit handle = handle(record);
-            firstDeferred.merge(handle.getPartition(), new OffsetAndMetadata(handle.getRecordOffset()), KafkaBatch::earlier);
-        }
-        next.putAll(firstDeferred);
         DefaultKafkaManualCommit any = handle(records.get(0));
         Consumer<?, ?> consumer = any.getCamelExchangePayload().consumer;
-        consumer.commitSync(next, Duration.ofMillis(any.getCommitTimeout()));
-        if (!deferred.isEmpty()) {
-            throw new BatchDeadlineExceeded(records.size() - deferred.size(), records.size());
+        consumer.commitSync(nextOffsets(records, batch.progress().deferred()),
+                Duration.ofMillis(any.getCommitTimeout()));
+    }
+
+    /** Each partition past its last record, or at its first deferred record: what follows that is read again. */
+    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Exchange> records, List<Exchange> deferred) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (Exchange record : records) {
+            next.merge(partitionOf(record), new OffsetAndMetadata(offsetOf(record) + 1), KafkaBatch::later);
+        }
+        Map<TopicPartition, OffsetAndMetadata> firstDeferred = new HashMap<>();
+        for (Exchange record : deferred) {
+            firstDeferred.merge(partitionOf(record), new OffsetAndMetadata(offsetOf(record)), KafkaBatch::earlier);
+        }
+        next.putAll(firstDeferred);
+        return next;
+    }
+
+    private static TopicPartition partitionOf(Exchange record) {
+        return new TopicPartition(record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
+                record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class));
+    }
+
+    private static long offsetOf(Exchange record) {
+        return record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+    }
+
+    /**
+     * The route's last step: a batch that deferred records past its deadline fails here, after its commit and its
+     * outcomes, so that camel-kafka seeks back to the committed offsets and reads the deferred records again.
+     */
+    public void rereadDeferred(@Body IngestBatch batch) {
+        int deferred = batch.progress().deferred().size();
+        if (deferred > 0) {
+            throw new BatchDeadlineExceeded(batch.records().size() - deferred, batch.records().size());
         }
     }
 

@@ -2,28 +2,38 @@ package dev.sluice.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import dev.sluice.deadletter.DeadLetterHeaders;
+import dev.sluice.deadletter.FailureReason;
+import dev.sluice.store.EventRows;
+import dev.sluice.validate.Correlation;
+import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.MDC;
 
 /**
  * The slow path: records sent on, each as its own exchange, through the per-record route ({@value #ENDPOINT}), where
  * the dead-letter channel owns them: a rejected record is dead-lettered with its reason and original bytes, and a
  * record of a batch whose write failed gets its own attempt, redeliveries and, if it is the one the database refuses,
  * its own dead letter. A failure that even the dead-letter channel did not absorb (the database is unavailable, or the
- * dead-letter write failed) fails the batch, so its offsets are not committed and it is read again.
+ * dead-letter write failed) fails the batch, so its offsets are not committed and it is read again. What each record
+ * became is added to its batch's {@link BatchOutcomes}.
  */
 public class OneByOne implements CamelContextAware, AutoCloseable {
 
     public static final String ENDPOINT = "direct:ingest-one";
 
-    private static final String STARTED = "sluiceOneByOneStarted";
-    /** Records in flight at once from {@link #start}: each mostly waits on a table insert and a topic acknowledgement. */
+    /** Records in flight at once from {@link #deadLetterRejected}: each mostly waits on a table insert and a topic ack. */
     private static final int CONCURRENT_RECORDS = 4;
 
     private final ExecutorService senders = Executors.newFixedThreadPool(CONCURRENT_RECORDS, runnable -> {
@@ -43,46 +53,68 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         return camel;
     }
 
-    /** In order, each record done before the next: a batch whose write failed, where the first outage stops it. */
-    public void inOrder(List<Exchange> records) throws Exception {
-        if (records == null || records.isEmpty()) {
-            return;
-        }
+    /** In order, each record done before the next: a chunk whose write failed, where the first outage stops it. */
+    public void inOrder(List<Exchange> records, BatchOutcomes outcomes) throws Exception {
         try (ProducerTemplate producer = template()) {
             for (Exchange record : records) {
-                failIfUnabsorbed(producer.send(ENDPOINT, prepare(record)));
+                Exchange done = producer.send(ENDPOINT, record.copy());
+                // The record's own id tagged the lines logged while it was handled, on this thread; the batch's
+                // next lines are not about it.
+                MDC.remove(Correlation.EVENT_ID);
+                if (done.getException() != null) {
+                    throw done.getException();
+                }
+                count(done, outcomes);
             }
         }
     }
 
     /**
-     * Starts the records' trips through {@value #ENDPOINT} all at once, and returns: records already rejected, whose
-     * only work left is their dead letter (a table insert and a topic acknowledgement each). They run while the batch
-     * is written; {@link #awaitStarted} waits for them before the batch's offsets are committed.
+     * Starts the rejected records' trips through {@value #ENDPOINT} all at once, and returns: their only work left is
+     * their dead letter (a table insert and a topic acknowledgement each), which runs while the batch is written.
+     * {@link #awaitDeadLetters} waits for them before the batch's offsets are committed.
      */
-    public void start(List<Exchange> records, Exchange batch) {
-        if (records == null || records.isEmpty()) {
+    public void deadLetterRejected(@Body IngestBatch batch) {
+        List<Exchange> rejected = batch.rejected();
+        if (rejected.isEmpty()) {
             return;
         }
         ProducerTemplate producer = template();
-        List<CompletableFuture<Exchange>> started = new ArrayList<>(records.size());
-        for (Exchange record : records) {
-            started.add(CompletableFuture.supplyAsync(() -> producer.send(ENDPOINT, prepare(record)), senders));
+        List<CompletableFuture<Void>> started = new ArrayList<>(rejected.size());
+        for (Exchange record : rejected) {
+            // A copy: the dead-letter channel rewrites its message, and the batch's record keeps its commit handle.
+            started.add(CompletableFuture.supplyAsync(() -> producer.send(ENDPOINT, record.copy()), senders)
+                    .thenAccept(done -> {
+                        if (done.getException() != null) {
+                            throw new CompletionException(done.getException());
+                        }
+                        count(done, batch.outcomes());
+                    }));
         }
-        batch.setProperty(STARTED, CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-                .whenComplete((done, failure) -> closeQuietly(producer))
-                .thenApply(done -> started.stream().map(CompletableFuture::join).toList()));
+        batch.deadLettersStarted(CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> closeQuietly(producer)));
     }
 
-    /** Waits for the records {@link #start} sent; the first one that failed unabsorbed fails the batch. */
-    @SuppressWarnings("unchecked")
-    public void awaitStarted(Exchange batch) throws Exception {
-        CompletableFuture<List<Exchange>> started = batch.getProperty(STARTED, CompletableFuture.class);
-        if (started == null) {
-            return;
+    /** Waits for the dead letters {@link #deadLetterRejected} started; the first one that failed fails the batch. */
+    public void awaitDeadLetters(@Body IngestBatch batch) throws Exception {
+        try {
+            batch.deadLetters().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        for (Exchange done : started.get()) {
-            failIfUnabsorbed(done);
+    }
+
+    /** Written, a duplicate, or dead-lettered: read off the finished exchange of one record. */
+    static void count(Exchange done, BatchOutcomes outcomes) {
+        String reason = done.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
+        if (reason != null) {
+            outcomes.deadLettered(FailureReason.valueOf(reason.toUpperCase(Locale.ROOT)));
+        } else if (done.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)) {
+            outcomes.duplicates(1);
+        } else if (done.getMessage().getBody() instanceof Map<?, ?> row) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> written = (Map<String, Object>) row;
+            outcomes.written(EventRows.eventTime(written));
         }
     }
 
@@ -94,28 +126,11 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         return camel.createProducerTemplate();
     }
 
-    /**
-     * A copy of the record goes: the per-record route and the dead-letter channel rewrite its message, and the batch's
-     * own record must keep its commit handle for the offset commit. With a tally of its own: what this record writes
-     * is counted when it completes, not with its batch.
-     */
-    private static Exchange prepare(Exchange record) {
-        Exchange copy = record.copy();
-        copy.setProperty(BatchTally.PROPERTY, new BatchTally());
-        return copy;
-    }
-
     private static void closeQuietly(ProducerTemplate producer) {
         try {
             producer.close();
         } catch (Exception e) {
             // nothing was left to send
-        }
-    }
-
-    private static void failIfUnabsorbed(Exchange done) throws Exception {
-        if (done.getException() != null) {
-            throw done.getException();
         }
     }
 

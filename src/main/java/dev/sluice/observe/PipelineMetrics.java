@@ -11,22 +11,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.deadletter.FailureReason;
-import dev.sluice.ingest.BatchDeadlineExceeded;
-import dev.sluice.ingest.BatchTally;
+import dev.sluice.ingest.BatchOutcomes;
+import dev.sluice.ingest.IngestBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.camel.Body;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Handler;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.component.sql.SqlEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.slf4j.MDC;
 
 /**
  * The pipeline's own metrics, read off Camel's exchange events so that the routes stay free of metric steps. A Kafka
@@ -77,7 +76,6 @@ public class PipelineMetrics extends EventNotifierSupport {
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.ExchangeCreatedEvent
-                || event instanceof CamelEvent.ExchangeCompletedEvent
                 || event instanceof CamelEvent.ExchangeRedeliveryEvent
                 || event instanceof CamelEvent.ExchangeSentEvent;
     }
@@ -88,37 +86,31 @@ public class PipelineMetrics extends EventNotifierSupport {
             recordQuery(sent);
         } else if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
             retries.increment();
-        } else if (event instanceof CamelEvent.ExchangeCreatedEvent created && fromKafka(created.getExchange())
+        } else if (event instanceof CamelEvent.ExchangeCreatedEvent created
+                && created.getExchange().getFromEndpoint() instanceof KafkaEndpoint
                 && created.getExchange().getMessage().getBody() instanceof List<?> batch) {
             consumed.increment(batch.size());
-        } else if (event instanceof CamelEvent.ExchangeCompletedEvent completed && fromKafka(completed.getExchange())) {
-            recordResult(completed.getExchange());
-            MDC.remove(Correlation.EVENT_ID);
         }
     }
 
-    private void recordResult(Exchange exchange) {
-        if (exchange.isFailed() && exchange.getException(BatchDeadlineExceeded.class) == null) {
-            return; // not finished: the consumer does not commit it and reads it again
-        }
-        // A batch past its deadline committed what it wrote (its tally) and reads the rest again: counted like any.
+    /**
+     * The ingest route's step after the offset commit: what the batch's events became, each outcome added once its
+     * own transaction had committed ({@link BatchOutcomes}). A batch that fails before this step counts nothing: its
+     * records are not committed and are read again.
+     */
+    @Handler
+    public void recordOutcomes(@Body IngestBatch batch, Exchange exchange) {
+        BatchOutcomes outcomes = batch.outcomes();
         Duration processing = Duration.ofMillis(exchange.getClock().elapsed());
-        String reason = exchange.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
-        if (reason != null) {
-            FailureReason failure = FailureReason.valueOf(reason.toUpperCase(Locale.ROOT));
-            deadLettersByReason.get(failure).increment();
-            processedByResult.get(failure == FailureReason.RETRIES_EXHAUSTED ? "retry_exhausted" : "dlq").increment();
-            processingDuration.record(processing);
-            return;
-        }
-        BatchTally tally = exchange.getProperty(BatchTally.PROPERTY, BatchTally.class);
-        if (tally == null) {
-            return;
-        }
-        List<Instant> written = tally.writtenEventTimes();
-        processedByResult.get("duplicate").increment(tally.duplicates());
+        outcomes.deadLetters().forEach((reason, count) -> {
+            deadLettersByReason.get(reason).increment(count);
+            processedByResult.get(reason == FailureReason.RETRIES_EXHAUSTED ? "retry_exhausted" : "dlq")
+                    .increment(count);
+        });
+        List<Instant> written = outcomes.writtenEventTimes();
+        processedByResult.get("duplicate").increment(outcomes.duplicates());
         processedByResult.get("success").increment(written.size());
-        for (int i = written.size() + tally.duplicates(); i > 0; i--) {
+        for (int i = outcomes.count(); i > 0; i--) {
             processingDuration.record(processing);
         }
         if (!written.isEmpty()) {
@@ -147,16 +139,5 @@ public class PipelineMetrics extends EventNotifierSupport {
         }
         String verb = statement.group(1).toLowerCase(Locale.ROOT).split("\\s+")[0];
         return verb + "_" + statement.group(2).toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * An exchange a Kafka consumer created; not the working copies the circuit breaker EIP makes of it. A copy's
-     * correlation id names the original; the original may carry one too, copied back from a successful copy, but
-     * then it names itself.
-     */
-    private static boolean fromKafka(Exchange exchange) {
-        String copiedFrom = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
-        return exchange.getFromEndpoint() instanceof KafkaEndpoint
-                && (copiedFrom == null || copiedFrom.equals(exchange.getExchangeId()));
     }
 }

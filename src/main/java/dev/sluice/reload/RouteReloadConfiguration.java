@@ -30,7 +30,8 @@ class RouteReloadConfiguration {
     }
 
     @Bean
-    CamelContextConfiguration validatedRouteReload(RouteReloadStatus status, SluiceProperties properties) {
+    CamelContextConfiguration validatedRouteReload(RouteReloadStatus status, SluiceProperties properties,
+                                                   LiveTuning tuning) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
@@ -38,7 +39,7 @@ class RouteReloadConfiguration {
                 if (watcher == null) {
                     return;
                 }
-                ValidatedRouteReload reload = new ValidatedRouteReload(camel, status);
+                ValidatedRouteReload reload = new ValidatedRouteReload(camel, status, tuning);
                 // event-types/ included: the watcher is recursive.
                 try (Stream<Path> files = Files.walk(properties.routesDirectory())) {
                     for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {

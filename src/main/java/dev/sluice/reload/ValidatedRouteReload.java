@@ -28,7 +28,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sluice.sink.StoreRouteTemplate;
+import dev.sluice.store.StoreRouteTemplate;
 
 /**
  * What Camel's route watcher does with an edited routes file, made safe for a running pipeline. Camel's own reload
@@ -38,6 +38,7 @@ import dev.sluice.sink.StoreRouteTemplate;
  * stops the old route gracefully, in-flight events finish, and the Kafka consumer commits what was written; the
  * other Kafka consumers pause for the swap). If the swap itself fails, the last good version of the file is put back. A
  * deleted file removes its routes. An event type's file ({@code templatedRoute}) is checked and swapped the same way.
+ * The knobs file ({@link LiveTuning}) is applied whole, or refused.
  */
 public class ValidatedRouteReload implements ResourceReload {
 
@@ -46,6 +47,7 @@ public class ValidatedRouteReload implements ResourceReload {
 
     private final CamelContext camel;
     private final RouteReloadStatus status;
+    private final LiveTuning tuning;
     /** The text each routes file had when it last loaded successfully, to fall back to. */
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
     /**
@@ -54,9 +56,10 @@ public class ValidatedRouteReload implements ResourceReload {
      */
     private final Map<Path, Set<String>> templatedRoutesOf = new ConcurrentHashMap<>();
 
-    public ValidatedRouteReload(CamelContext camel, RouteReloadStatus status) {
+    public ValidatedRouteReload(CamelContext camel, RouteReloadStatus status, LiveTuning tuning) {
         this.camel = camel;
         this.status = status;
+        this.tuning = tuning;
     }
 
     /** Remembers the files as they were loaded at startup. */
@@ -74,6 +77,10 @@ public class ValidatedRouteReload implements ResourceReload {
     @Override
     public void onReload(String name, Resource resource) {
         Path file = Path.of(name).toAbsolutePath().normalize();
+        if (file.equals(tuning.file())) {
+            retune(file);
+            return;
+        }
         try {
             if (!Files.exists(file)) {
                 removeRoutesOf(file);
@@ -99,6 +106,16 @@ public class ValidatedRouteReload implements ResourceReload {
             } finally {
                 resume(paused);
             }
+        } catch (Exception e) {
+            status.rejected(file, e);
+        }
+    }
+
+    /** The knobs file changed: applied whole, or not at all. */
+    private void retune(Path file) {
+        try {
+            tuning.apply();
+            status.applied(file, Set.of());
         } catch (Exception e) {
             status.rejected(file, e);
         }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import dev.sluice.deadletter.FailureReason;
-import dev.sluice.observe.Correlation;
 import org.apache.camel.Body;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;

@@ -73,7 +73,7 @@ class CamelCliIntegrationTest {
                         "SLUICE_CONSUMER_GROUP_ID", "sluice-cli-test",
                         "SLUICE_DB_URL", environment.getRequiredProperty("spring.datasource.url"),
                         "SLUICE_DB_USER", environment.getRequiredProperty("spring.datasource.username")),
-                Path.of("target", "camel-run.log"), "run", "cli/beans.camel.yaml", "routes-yaml/ingest.camel.yaml",
+                Path.of("target", "camel-run.log"), "run", "cli/beans.camel.yaml",
                 "routes-yaml/event-types/review_created.camel.yaml", "--properties=cli/sluice-cli.properties",
                 "--max-seconds=240");
         try {

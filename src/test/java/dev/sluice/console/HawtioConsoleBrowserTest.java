@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.sluice.support.Patience;
+import dev.sluice.ingest.IngestRoutes;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.PipelineTables;
@@ -25,10 +26,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -48,7 +51,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The operators' console as a person sees it: Debian's headless Chromium opens Hawtio's Camel routes page on the
  * running app (local profile, no login), finds the pipeline's routes, and watches their exchange counters move after
- * traffic. Leaves a screenshot in {@code target/hawtio-routes.png}. Skipped where chromium or chromium-driver is not
+ * traffic, then draws the ingest route's diagram. Leaves screenshots in {@code target/hawtio-routes.png} and
+ * {@code target/hawtio-ingest-diagram.png}. Skipped where chromium or chromium-driver is not
  * installed ({@code .ci/run} installs them).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -136,6 +140,37 @@ class HawtioConsoleBrowserTest {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    @Test
+    void routeDiagramOfIngestShowsThePipelineStepByStep() throws Exception {
+        send(3);
+        await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") == 3);
+
+        browser.get("http://localhost:" + port + "/actuator/hawtio/camel/routes");
+        // The route's node in Camel's tree, then its diagram tab: Hawtio draws the route from Camel's own XML dump.
+        waitOnThePage(() -> page().until(() -> clickFirst("//*[contains(@class,'tree-view__node-text')"
+                + " and normalize-space()='" + IngestRoutes.INGEST + "']")));
+        waitOnThePage(() -> page().until(() -> clickFirst("//a[normalize-space()='Route Diagram']")));
+        List<String> steps = List.of("events-topic", "admit", "dead-letter-rejected", "throttle", "by-event-type",
+                "write-in-chunks", "await-dead-letters", "commit-offsets", "record-outcomes", "reread-deferred");
+        waitOnThePage(() -> page().untilAsserted(() -> assertThat(browser.findElements(By.cssSelector(".camel-node-id"))
+                .stream().map(WebElement::getText).map(String::trim).toList())
+                .containsAll(steps.stream().map(id -> "(ID: " + id + ")").toList())));
+
+        Path screenshot = Path.of("target", "hawtio-ingest-diagram.png");
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Clicks the first element the XPath finds; false while there is none yet. */
+    private boolean clickFirst(String xpath) {
+        List<WebElement> found = browser.findElements(By.xpath(xpath));
+        if (found.isEmpty()) {
+            return false;
+        }
+        found.get(0).click();
+        return true;
+    }
+
     private long exchangesTotal(String routeId) {
         return camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class).getManagedRoute(routeId)
                 .getExchangesTotal();
@@ -158,6 +193,13 @@ class HawtioConsoleBrowserTest {
             dumpPage();
             throw e;
         }
+    }
+
+    private void waitOnThePage(Runnable wait) {
+        onThePage(() -> {
+            wait.run();
+            return null;
+        });
     }
 
     /** One snapshot of the table, read by a script: Hawtio re-renders it while cells are read one by one. */

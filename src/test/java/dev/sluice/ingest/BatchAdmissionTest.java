@@ -7,12 +7,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.loadgen.ReviewEvents;
-import dev.sluice.observe.Correlation;
+import dev.sluice.validate.Correlation;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -23,7 +22,7 @@ import org.slf4j.MDC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Admission on its own: a batch of records sorted into rows by event type, the rejected set aside. */
+/** Admission on its own: a poll's records sorted into rows by event type, the invalid and unroutable set aside. */
 class BatchAdmissionTest {
 
     private CamelContext camel;
@@ -54,36 +53,40 @@ class BatchAdmissionTest {
 
     @Test
     void validRecordsBecomeTheirTypesRowsAndTheRejectedAreSetAside() {
-        Exchange batch = batchOf(ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-1", 5, "good"),
-                "not json".getBytes(), ReviewEvents.valid(UUID.randomUUID(), "user:2", "r-2", 4, "fine"));
+        List<Exchange> records = recordsOf(ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-1", 5, "good"),
+                "not json".getBytes(), ReviewEvents.valid(UUID.randomUUID(), "user:2", "r-2", 4, "fine"),
+                ReviewEvents.valid(UUID.randomUUID(), "user:3", "r-3", 4, "fine"));
+        records.get(3).getMessage().setBody(new String(records.get(3).getMessage().getBody(byte[].class))
+                .replace("review_created", "review_nobody_routes").getBytes());
 
-        List<Message> byType = admission.admit(batch);
+        IngestBatch batch = admission.admit(records);
 
-        assertThat(byType).hasSize(1);
-        assertThat(byType.get(0).getBody(List.class)).hasSize(2);
-        assertThat(batch.getProperty(BatchAdmission.REJECTED, List.class)).hasSize(1);
+        assertThat(batch.records()).containsExactlyElementsOf(records);
+        assertThat(batch.slices()).singleElement().satisfies(slice -> {
+            assertThat(slice.eventType()).isEqualTo("review_created");
+            assertThat(slice.records()).containsExactly(records.get(0), records.get(2));
+            assertThat(slice.rows()).extracting(row -> row.get("review_id")).containsExactly("r-1", "r-2");
+        });
+        assertThat(batch.rejected()).containsExactly(records.get(1), records.get(3));
+        assertThat(batch.admittedCount()).isEqualTo(2);
     }
 
     @Test
     void theBatchIsNotLoggedUnderTheLastValidatedEventsId() {
         UUID last = UUID.randomUUID();
-        Exchange batch = batchOf(ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-1", 5, "good"),
-                ReviewEvents.valid(last, "user:2", "r-2", 4, "fine"));
-
-        admission.admit(batch);
+        admission.admit(recordsOf(ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-1", 5, "good"),
+                ReviewEvents.valid(last, "user:2", "r-2", 4, "fine")));
 
         assertThat(MDC.get(Correlation.EVENT_ID)).as("event_id in the logging context after admission").isNull();
     }
 
-    private Exchange batchOf(byte[]... values) {
+    private List<Exchange> recordsOf(byte[]... values) {
         List<Exchange> records = new java.util.ArrayList<>();
         for (byte[] value : values) {
             Exchange record = new DefaultExchange(camel);
             record.getMessage().setBody(value);
             records.add(record);
         }
-        Exchange batch = new DefaultExchange(camel);
-        batch.getMessage().setBody(records);
-        return batch;
+        return records;
     }
 }

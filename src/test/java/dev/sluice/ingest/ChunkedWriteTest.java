@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import dev.sluice.validate.EventHeaders;
+import dev.sluice.store.StoreChunk;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -44,8 +44,7 @@ class ChunkedWriteTest {
             @Override
             public void configure() {
                 from("direct:store-review_created").process(exchange -> {
-                    @SuppressWarnings("unchecked")
-                    List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
+                    List<Map<String, Object>> rows = exchange.getMessage().getBody(StoreChunk.class).rows();
                     attempts.add(rows.size());
                     if (rows.size() > slowAbove) {
                         throw new QueryTimeoutException("canceling statement due to statement timeout");
@@ -60,7 +59,7 @@ class ChunkedWriteTest {
         camel.start();
         OneByOne recording = new OneByOne() {
             @Override
-            public void inOrder(List<Exchange> records) {
+            public void inOrder(List<Exchange> records, BatchOutcomes outcomes) {
                 records.forEach(record -> oneByOne.add(record.getMessage().getBody(Integer.class)));
             }
         };
@@ -75,7 +74,7 @@ class ChunkedWriteTest {
 
     @Test
     void oneRefusedRowInFiveHundredCostsAboutTwoLogNAttemptsAndTheRestIsWrittenOnce() throws Exception {
-        write.write(typeBatch(500, 317, Duration.ofMinutes(1)));
+        write(typeSlice(500, 317, Duration.ofMinutes(1)));
 
         assertThat(attempts.size()).as("attempts %s", attempts).isLessThanOrEqualTo(18);
         assertThat(oneByOne).contains(317).hasSizeLessThanOrEqualTo(2);
@@ -88,7 +87,7 @@ class ChunkedWriteTest {
     void timeoutsShrinkTheChunksUntilTheyFitAndEveryRowIsWrittenOnce() throws Exception {
         slowAbove = 40;
 
-        write.write(typeBatch(500, -1, Duration.ofMinutes(1)));
+        write(typeSlice(500, -1, Duration.ofMinutes(1)));
 
         assertThat(written).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 500).boxed().toList());
         assertThat(oneByOne).isEmpty();
@@ -99,29 +98,30 @@ class ChunkedWriteTest {
     @Test
     void pastTheDeadlineOnlyTheFirstChunkStartsAndTheRestIsDeferred() throws Exception {
         chunkSize.timedOut(200);
-        Exchange batch = typeBatch(500, -1, Duration.ZERO);
+        TypeSlice slice = typeSlice(500, -1, Duration.ZERO);
 
-        write.write(batch);
+        write(slice);
 
         assertThat(attempts).containsExactly(100);
-        assertThat(BatchProgress.of(batch).deferred()).hasSize(400);
+        assertThat(slice.batch().progress().deferred()).hasSize(400);
         assertThat(written).containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
     }
 
-    private Exchange typeBatch(int rows, int refused, Duration deadline) {
-        List<Map<String, Object>> body = new ArrayList<>();
+    private void write(TypeSlice slice) throws Exception {
+        write.write(slice, new DefaultExchange(camel));
+    }
+
+    private TypeSlice typeSlice(int rows, int refused, Duration deadline) {
         List<Exchange> records = new ArrayList<>();
         for (int n = 0; n < rows; n++) {
-            body.add(Map.of("n", n, "refused", n == refused));
             Exchange record = new DefaultExchange(camel);
             record.getMessage().setBody(n);
             records.add(record);
         }
-        Exchange batch = new DefaultExchange(camel);
-        batch.getMessage().setBody(body);
-        batch.getMessage().setHeader(EventHeaders.EVENT_TYPE, "review_created");
-        batch.getMessage().setHeader(BatchAdmission.RECORDS, records);
-        batch.setProperty(BatchProgress.PROPERTY, new BatchProgress(deadline));
-        return batch;
+        IngestBatch batch = new IngestBatch(records, deadline);
+        for (int n = 0; n < rows; n++) {
+            batch.admit("review_created", Map.of("n", n, "refused", n == refused), records.get(n));
+        }
+        return batch.slices().get(0);
     }
 }

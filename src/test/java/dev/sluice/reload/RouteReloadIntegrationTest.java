@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.support.Patience;
 import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.loadgen.ReviewEvents;
@@ -56,7 +57,7 @@ class RouteReloadIntegrationTest {
     private static final ConsoleTee CONSOLE = ConsoleTee.start();
     private static final Path ROUTES = RoutesDirectory.copyOfShipped();
     private static final Path STORE = ROUTES.resolve("event-types/review_created.camel.yaml");
-    private static final Path INGEST = ROUTES.resolve("ingest.camel.yaml");
+    private static final Path TUNING = ROUTES.resolve("tuning.yaml");
     private static final String TEXT_PARAMETER = ":#text";
 
     @DynamicPropertySource
@@ -74,17 +75,19 @@ class RouteReloadIntegrationTest {
     RouteReloadStatus reloads;
     @Autowired
     MeterRegistry registry;
+    @Autowired
+    EventRateLimit throttle;
 
     private Producer<String, byte[]> producer;
     private String shippedStore;
-    private String shippedIngest;
+    private String shippedTuning;
 
     @BeforeEach
     void startClean() throws Exception {
         jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
         producer = LoadGenerator.createProducer(broker.getBrokersAsString());
         shippedStore = Files.readString(STORE);
-        shippedIngest = Files.readString(INGEST);
+        shippedTuning = Files.readString(TUNING);
     }
 
     @AfterAll
@@ -98,8 +101,8 @@ class RouteReloadIntegrationTest {
         if (!shippedStore.equals(read(STORE))) {
             applyEdit(STORE, shippedStore);
         }
-        if (!shippedIngest.equals(read(INGEST))) {
-            applyEdit(INGEST, shippedIngest);
+        if (!shippedTuning.equals(read(TUNING))) {
+            applyEdit(TUNING, shippedTuning);
         }
     }
 
@@ -125,8 +128,8 @@ class RouteReloadIntegrationTest {
                 new BrokenEdit(STORE, shippedStore.replace("routeTemplateRef: store-event-type",
                         "routeTemplateRef: no-such-template"), "no-such-template"),
                 new BrokenEdit(STORE, shippedStore.replace("name: insert", "name: insret"), "insert"),
-                new BrokenEdit(INGEST, shippedIngest.replace("ref: eventValidator", "ref: noSuchValidator"),
-                        "noSuchValidator"));
+                new BrokenEdit(TUNING, shippedTuning.replace("# max-events-per-second: 5000",
+                        "max-events-per-second: lots"), "max-events-per-second"));
         for (BrokenEdit edit : brokenEdits) {
             double rejectedBefore = rejectedCount();
             RoutesDirectory.write(edit.file(), edit.text());
@@ -201,16 +204,26 @@ class RouteReloadIntegrationTest {
     }
 
     @Test
-    void swappingBothRoutesWhileEventsFlowLosesAndDuplicatesNothing() throws Exception {
+    void aTuningEditChangesTheThrottleRateAndRemovingItRestoresTheConfiguredRate() {
+        int configured = throttle.maxEventsPerSecond();
+
+        applyEdit(TUNING, shippedTuning.replace("# max-events-per-second: 5000", "max-events-per-second: 1234"));
+        assertThat(throttle.maxEventsPerSecond()).isEqualTo(1234);
+
+        applyEdit(TUNING, shippedTuning);
+        assertThat(throttle.maxEventsPerSecond()).isEqualTo(configured).isNotEqualTo(1234);
+    }
+
+    @Test
+    void retuningTheThrottleAndSwappingTheStoreRouteWhileEventsFlowLosesAndDuplicatesNothing() throws Exception {
         var options = new LoadGenerator.Options(broker.getBrokersAsString(), Reconciliation.EVENTS, 200,
                 Duration.ofMinutes(2), 2_000, 80, 5, 1, 31);
         CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(
                 () -> LoadGenerator.run(options, producer, null));
         await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") >= 300);
 
-        // ingest and ingest-one: the Kafka consumer is stopped (committing what was written) and a new one joins the group.
-        applyEdit(INGEST, shippedIngest.replace("maxPollRecords: \"{{sluice.consumer.max-poll-records}}\"",
-                "maxPollRecords: 100"));
+        // Slower: each batch of the consumers now waits for its permits at the new rate.
+        applyEdit(TUNING, shippedTuning.replace("# max-events-per-second: 5000", "max-events-per-second: 400"));
         long rowsAtFirstSwap = PipelineTables.count(jdbc, "reviews");
         await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") >= rowsAtFirstSwap + 300);
         applyEdit(STORE, shippedStore.replace(TEXT_PARAMETER, "upper(" + TEXT_PARAMETER + ")"));

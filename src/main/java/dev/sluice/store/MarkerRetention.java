@@ -1,4 +1,4 @@
-package dev.sluice.dedupe;
+package dev.sluice.store;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package dev.sluice.sink;
+package dev.sluice.store;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

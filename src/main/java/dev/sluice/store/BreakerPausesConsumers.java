@@ -1,4 +1,4 @@
-package dev.sluice.sink;
+package dev.sluice.store;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;

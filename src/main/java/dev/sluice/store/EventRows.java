@@ -1,5 +1,7 @@
-package dev.sluice.ingest;
+package dev.sluice.store;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,6 +23,11 @@ public final class EventRows {
     private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
 
     private EventRows() {
+    }
+
+    /** The event's {@code ts}, which the validator checked is an ISO-8601 timestamp with an offset. */
+    public static Instant eventTime(Map<String, Object> row) {
+        return OffsetDateTime.parse(String.valueOf(row.get(TS))).toInstant();
     }
 
     public static Map<String, Object> row(Map<String, Object> event, Message record) {

@@ -1,6 +1,5 @@
-package dev.sluice.sink;
+package dev.sluice.store;
 
-import dev.sluice.ingest.BatchTally;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.NamedNode;
@@ -18,8 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * inside it can only fail again ({@code 25P02}); and {@code transacted()} in a sub-route marks the exchange exhausted,
  * so the caller's dead-letter channel neither retries nor dead-letters it and the event is lost. Here the wrapped
  * steps run without an error handler of their own; a failure rolls this attempt back and propagates to the caller,
- * whose redelivery starts the next attempt in a fresh transaction. What the attempt staged in the exchange's
- * {@link BatchTally} is counted only if it commits.
+ * whose redelivery starts the next attempt in a fresh transaction. An attempt that returns without a failure has
+ * committed, which is when its caller counts what it wrote.
  */
 public class AttemptTransactionPolicy implements Policy {
 
@@ -39,8 +38,6 @@ public class AttemptTransactionPolicy implements Policy {
     public Processor wrap(Route route, Processor processor) {
         AsyncProcessor steps = AsyncProcessorConverterHelper.convert(processor);
         return exchange -> transactionTimer.record(() -> {
-            BatchTally tally = BatchTally.of(exchange);
-            tally.dropStaged();
             try {
                 transactionTemplate.executeWithoutResult(status -> {
                     try {
@@ -61,11 +58,6 @@ public class AttemptTransactionPolicy implements Policy {
                 } else {
                     exchange.setException(commitOrRollbackFailure);
                 }
-            }
-            if (exchange.getException() == null && !exchange.isRollbackOnly()) {
-                tally.commitStaged();
-            } else {
-                tally.dropStaged();
             }
         });
     }

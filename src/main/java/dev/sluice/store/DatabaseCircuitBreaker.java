@@ -1,4 +1,4 @@
-package dev.sluice.sink;
+package dev.sluice.store;
 
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.TransientFailures;

@@ -1,4 +1,4 @@
-package dev.sluice.observe;
+package dev.sluice.validate;
 
 /** The MDC key that ties every log line about one event together (structured logs carry it as a field). */
 public final class Correlation {

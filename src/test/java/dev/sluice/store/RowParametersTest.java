@@ -1,4 +1,4 @@
-package dev.sluice.sink;
+package dev.sluice.store;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.sluice.dedupe;
+package dev.sluice.store;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,50 @@
+package dev.sluice.ingest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.deadletter.FailureReason;
+
+/**
+ * What became of the events of one {@link IngestBatch}: written (with each event's {@code ts}, for the end-to-end
+ * latency), found duplicate, or dead-lettered and why. Each outcome is added only once the transaction behind it has
+ * committed (a store chunk, one record's attempt, a dead letter's write), and read once the batch's offsets are
+ * committed (the ingest route's {@code record-outcomes} step). A record that is read again is counted then.
+ */
+public final class BatchOutcomes {
+
+    private final List<Instant> writtenEventTimes = new ArrayList<>();
+    private int duplicates;
+    private final Map<FailureReason, Integer> deadLetters = new EnumMap<>(FailureReason.class);
+
+    public synchronized void written(Instant eventTime) {
+        writtenEventTimes.add(eventTime);
+    }
+
+    public synchronized void duplicates(int count) {
+        duplicates += count;
+    }
+
+    public synchronized void deadLettered(FailureReason reason) {
+        deadLetters.merge(reason, 1, Integer::sum);
+    }
+
+    public synchronized List<Instant> writtenEventTimes() {
+        return List.copyOf(writtenEventTimes);
+    }
+
+    public synchronized int duplicates() {
+        return duplicates;
+    }
+
+    public synchronized Map<FailureReason, Integer> deadLetters() {
+        return Map.copyOf(deadLetters);
+    }
+
+    public synchronized int count() {
+        return writtenEventTimes.size() + duplicates + deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+    }
+}
