@@ -102,7 +102,7 @@ kill_sluice() { { kill "-${2:-KILL}" "${SLUICE_PIDS[$1]}" && wait "${SLUICE_PIDS
 # produce NAME ARGS...: the load generator in the background; its summary line is what the reconciliation expects.
 produce() {
   local name=$1; shift
-  "${TOOL[@]}" dev.sluice.loadgen.LoadGenerator --bootstrap="$BOOTSTRAP" "$@" > "$WORK/load-$name.log" 2>&1 &
+  "${TOOL[@]}" dev.sluice.tools.LoadGenerator --bootstrap="$BOOTSTRAP" "$@" > "$WORK/load-$name.log" 2>&1 &
   LOAD_PID=$!
   LOAD_LOGS="${LOAD_LOGS:+$LOAD_LOGS,}$WORK/load-$name.log"
   say "load '$name' started: $*"

@@ -5,9 +5,7 @@ import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.deadletter.DeadLetterLog;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
-import dev.sluice.deadletter.OutageGuard;
-import dev.sluice.store.MarkerRetention;
-import dev.sluice.store.PostgresMessageIdRepository;
+import dev.sluice.failure.OutageGuard;
 import dev.sluice.ingest.BatchAdmission;
 import dev.sluice.ingest.ChunkedWrite;
 import dev.sluice.ingest.EventRateLimit;
@@ -16,12 +14,15 @@ import dev.sluice.ingest.KafkaBatch;
 import dev.sluice.ingest.OneByOne;
 import dev.sluice.ingest.StoreRoutes;
 import dev.sluice.ingest.WriteChunkSize;
+import dev.sluice.observe.QueryTimers;
+import dev.sluice.reload.LiveTuning;
 import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.BreakerPausesConsumers;
-import dev.sluice.store.DatabaseLimits;
 import dev.sluice.store.DatabaseCircuitBreaker;
+import dev.sluice.store.DatabaseLimits;
+import dev.sluice.store.MarkerRetention;
+import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.store.RowParameters;
-import dev.sluice.reload.LiveTuning;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -156,7 +157,7 @@ class PipelineConfiguration {
     }
 
     private static Timer queryTimer(MeterRegistry registry, String query) {
-        return Timer.builder("db.query.duration").tag("query", query).register(registry);
+        return QueryTimers.of(registry, query);
     }
 
     @Bean

@@ -7,15 +7,16 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.ingest.BatchAdmission;
-import dev.sluice.observe.PipelineMetrics;
 import dev.sluice.ingest.ChunkedWrite;
 import dev.sluice.ingest.OneByOne;
 import dev.sluice.ingest.StoreRoutes;
 import dev.sluice.ingest.WriteChunkSize;
+import dev.sluice.observe.PipelineMetrics;
+import dev.sluice.observe.QueryTimers;
 import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.DatabaseCircuitBreaker;
+import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -86,6 +87,6 @@ public final class CliBeans {
     }
 
     private static Timer timer(String query) {
-        return Timer.builder("db.query.duration").tag("query", query).register(LOCAL_METRICS);
+        return QueryTimers.of(LOCAL_METRICS, query);
     }
 }

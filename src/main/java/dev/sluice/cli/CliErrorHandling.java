@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.deadletter.PipelineErrorHandling;
+import dev.sluice.failure.PipelineErrorHandling;
 
 /**
  * The pipeline's one error-handling policy under the Camel CLI, which creates route builders by their no-argument

@@ -58,7 +58,7 @@ public record SluiceProperties(
 
     /**
      * Idempotency markers older than {@code markerRetention} are purged every {@code purgeInterval}. Keep the
-     * retention longer than the events topic's retention plus the replay window (dev.sluice.store.MarkerRetention).
+     * retention longer than the events topic's retention plus the replay window ({@code store.MarkerRetention}).
      */
     public record Idempotency(@NotNull Duration markerRetention, @NotNull Duration purgeInterval) {
     }

@@ -1,27 +1,33 @@
 package dev.sluice.deadletter;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.sluice.validate.RejectedEventException;
+import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
+import dev.sluice.failure.FailureTracker;
+import dev.sluice.failure.TransientFailures;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.dao.DataAccessException;
 
 /**
- * Turns a failed exchange into the headers of its dead-letter record: why it failed (a {@link FailureReason}), the
+ * Turns a failed exchange into its {@link DeadLetter}: why it failed (a {@link FailureReason}), the
  * exception, where the record came from, and how many attempts were made. Every text it writes went through
  * {@link DeadLetterText}: a dead letter must be writable whatever the producer sent, or its partition stops. The
  * record's own key and value are kept as bytes, exactly as they arrived.
  */
 public class DeadLetterDescriber {
 
-    /** Exchange property: the record's value as it arrived, for the table and the topic record. */
-    static final String ORIGINAL_VALUE = "sluiceOriginalValue";
+    /**
+     * Exchange property: the dead letter, for the write route, which starts from it again on each retry (its own steps
+     * replace the body: the row, then the topic record's value).
+     */
+    static final String LETTER = "sluiceDeadLetter";
     /** Exchange property: the value the topic record carries (the original, or nothing if it would not fit). */
     static final String TOPIC_VALUE = "sluiceTopicValue";
     private static final int MAX_KEY_CHARS = 500;
@@ -37,89 +43,82 @@ public class DeadLetterDescriber {
         this.topicRecord = topicRecord;
     }
 
-    public void describe(Exchange exchange) {
+    /** The failed exchange as a {@link DeadLetter}: its body from here on, its topic headers on the message. */
+    public DeadLetter describe(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         byte[] value = message.getBody(byte[].class);
-        exchange.setProperty(ORIGINAL_VALUE, value);
-        message.setHeader(DeadLetterHeaders.REASON, classify(failure).label());
-        message.setHeader(DeadLetterHeaders.EXCEPTION_CLASS, failure == null ? "none" : failure.getClass().getName());
-        message.setHeader(DeadLetterHeaders.EXCEPTION_MESSAGE, summarize(failure));
-        message.setHeader(DeadLetterHeaders.ORIGINAL_TOPIC,
-                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS));
-        message.setHeader(DeadLetterHeaders.ORIGINAL_PARTITION,
-                String.valueOf(message.getHeader(KafkaConstants.PARTITION, -1, Integer.class)));
-        message.setHeader(DeadLetterHeaders.ORIGINAL_OFFSET,
-                String.valueOf(message.getHeader(KafkaConstants.OFFSET, -1L, Long.class)));
-        message.setHeader(DeadLetterHeaders.ORIGINAL_KEY, keyText(message.getHeader(KafkaConstants.KEY)));
-        message.setHeader(DeadLetterHeaders.EVENT_ID, DeadLetterText.of(
-                exchange.getProperty(FailureTracker.EVENT_ID, String.class), MAX_NAME_CHARS));
-        message.setHeader(DeadLetterHeaders.EVENT_TYPE, DeadLetterText.of(
-                exchange.getProperty(FailureTracker.EVENT_TYPE, String.class), MAX_NAME_CHARS));
-        message.setHeader(DeadLetterHeaders.ATTEMPTS,
-                String.valueOf(exchange.getProperty(FailureTracker.ATTEMPTS, 1, Integer.class)));
-        message.setHeader(DeadLetterHeaders.REPLAY_COUNT, String.valueOf(replayCount(message)));
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
-        message.setHeader(DeadLetterHeaders.FIRST_FAILURE_TIME,
-                (firstFailure == null ? Instant.now() : firstFailure).toString());
+        DeadLetter letter = new DeadLetter(classify(failure),
+                failure == null ? "none" : failure.getClass().getName(),
+                summarize(failure),
+                DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_ID, String.class), MAX_NAME_CHARS),
+                DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_TYPE, String.class), MAX_NAME_CHARS),
+                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS),
+                message.getHeader(KafkaConstants.PARTITION, -1, Integer.class),
+                message.getHeader(KafkaConstants.OFFSET, -1L, Long.class),
+                keyText(message.getHeader(KafkaConstants.KEY)),
+                keyBytes(message.getHeader(KafkaConstants.KEY)),
+                value,
+                exchange.getProperty(FailureTracker.ATTEMPTS, 1, Integer.class),
+                firstFailure == null ? Instant.now() : firstFailure,
+                replayCount(message));
+        message.getHeaders().putAll(letter.topicHeaders());
         exchange.setProperty(TOPIC_VALUE, topicRecord.fit(message, value));
+        exchange.setProperty(LETTER, letter);
+        return letter;
     }
 
     /**
      * Replaces a described dead letter that could not be written with a minimal one: the record's coordinates, which
      * dead letter failed and why, and nothing the producer wrote (no key, value, headers or event fields).
      */
-    public void describeMinimal(Exchange exchange) {
+    public DeadLetter describeMinimal(Exchange exchange) {
         Throwable writeFailure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         // Read before anything else: if describing itself failed, only camel-kafka's own headers are there.
-        Map<String, Object> kept = new HashMap<>();
-        kept.put(DeadLetterHeaders.ORIGINAL_TOPIC, Objects.toString(message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC),
-                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS)));
-        kept.put(DeadLetterHeaders.ORIGINAL_PARTITION, Objects.toString(message.getHeader(
-                DeadLetterHeaders.ORIGINAL_PARTITION), String.valueOf(message.getHeader(KafkaConstants.PARTITION, -1,
-                Integer.class))));
-        kept.put(DeadLetterHeaders.ORIGINAL_OFFSET, Objects.toString(message.getHeader(
-                DeadLetterHeaders.ORIGINAL_OFFSET), String.valueOf(message.getHeader(KafkaConstants.OFFSET, -1L,
-                Long.class))));
-        kept.put(DeadLetterHeaders.ATTEMPTS, String.valueOf(exchange.getProperty(FailureTracker.ATTEMPTS, 1,
-                Integer.class)));
-        Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
-        kept.put(DeadLetterHeaders.FIRST_FAILURE_TIME, (firstFailure == null ? Instant.now() : firstFailure).toString());
+        String topic = Objects.toString(message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC),
+                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS));
+        int partition = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
+                message.getHeader(KafkaConstants.PARTITION, -1, Integer.class));
+        long offset = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET),
+                message.getHeader(KafkaConstants.OFFSET, -1L, Long.class));
         String failedReason = Objects.toString(message.getHeader(DeadLetterHeaders.REASON), "unknown");
+        Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
+        DeadLetter minimal = new DeadLetter(FailureReason.DEAD_LETTER_FAILED,
+                writeFailure == null ? "none" : writeFailure.getClass().getName(),
+                DeadLetterText.of("the " + failedReason + " dead letter could not be written: "
+                        + summarize(writeFailure)),
+                null, null, topic, partition, offset, null, null, null,
+                exchange.getProperty(FailureTracker.ATTEMPTS, 1, Integer.class),
+                firstFailure == null ? Instant.now() : firstFailure, 0);
         // Everything a producer or a record brought goes; Camel's own headers (never sent to Kafka) stay.
         message.getHeaders().keySet().removeIf(name -> !name.startsWith("Camel"));
-        message.getHeaders().putAll(kept);
-        message.setHeader(DeadLetterHeaders.REASON, FailureReason.DEAD_LETTER_FAILED.label());
-        message.setHeader(DeadLetterHeaders.EXCEPTION_CLASS,
-                writeFailure == null ? "none" : writeFailure.getClass().getName());
-        message.setHeader(DeadLetterHeaders.EXCEPTION_MESSAGE, DeadLetterText.of("the " + failedReason
-                + " dead letter could not be written: " + summarize(writeFailure)));
-        message.setHeader(DeadLetterHeaders.REPLAY_COUNT, "0");
-        message.setBody(null);
-        exchange.removeProperty(ORIGINAL_VALUE);
+        message.getHeaders().putAll(minimal.topicHeaders());
         exchange.removeProperty(TOPIC_VALUE);
+        exchange.setProperty(LETTER, minimal);
+        return minimal;
     }
 
-    /** The {@code dlq_events} row of a described dead letter: its headers by column, and the record's bytes. */
-    public Map<String, Object> row(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Map<String, Object> row = new HashMap<>(20);
-        row.put("reason", message.getHeader(DeadLetterHeaders.REASON));
-        row.put("exception_class", message.getHeader(DeadLetterHeaders.EXCEPTION_CLASS));
-        row.put("exception_message", message.getHeader(DeadLetterHeaders.EXCEPTION_MESSAGE));
-        row.put("event_id", message.getHeader(DeadLetterHeaders.EVENT_ID));
-        row.put("event_type", message.getHeader(DeadLetterHeaders.EVENT_TYPE));
-        row.put("source_topic", message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC));
-        row.put("source_partition", message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION));
-        row.put("source_offset", message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET));
-        row.put("record_key", message.getHeader(DeadLetterHeaders.ORIGINAL_KEY));
-        row.put("original_key", keyBytes(message.getHeader(KafkaConstants.KEY)));
-        row.put("original_value", exchange.getProperty(ORIGINAL_VALUE, byte[].class));
-        row.put("attempts", message.getHeader(DeadLetterHeaders.ATTEMPTS));
-        row.put("first_failed_at", message.getHeader(DeadLetterHeaders.FIRST_FAILURE_TIME));
-        row.put("replay_count", message.getHeader(DeadLetterHeaders.REPLAY_COUNT));
-        return row;
+    /** The {@code dlq_events} row of the exchange's dead letter, bound by name by the dead-letter route's INSERT. */
+    public Map<String, Object> row(@ExchangeProperty(LETTER) DeadLetter letter) {
+        return letter.row();
+    }
+
+    private static int parseOr(Object text, int fallback) {
+        try {
+            return text == null ? fallback : Integer.parseInt(text.toString().trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static long parseOr(Object text, long fallback) {
+        try {
+            return text == null ? fallback : Long.parseLong(text.toString().trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ public final class DeadLetterHeaders {
      */
     public static final String OMITTED = "sluice_dlq_omitted";
     /**
-     * How many times this event was replayed from the dead-letter channel. Set by {@link DeadLetterReplay} on the
+     * How many times this event was replayed from the dead-letter channel. Set by {@code tools.DeadLetterReplay} on the
      * record it sends back to the events topic, and carried into the event's next dead letter if it fails again.
      */
     public static final String REPLAY_COUNT = "sluice_replay_count";

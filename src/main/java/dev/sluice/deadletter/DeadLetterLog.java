@@ -9,8 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +36,17 @@ public class DeadLetterLog implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flush, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public void deadLettered(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String reason = message.getHeader(DeadLetterHeaders.REASON, String.class);
+    public void deadLettered(@Body DeadLetter letter) {
+        String reason = letter.reason().label();
         synchronized (this) {
             if (!loggedThisInterval.add(reason)) {
                 unloggedByReason.merge(reason, 1, Integer::sum);
                 return;
             }
         }
-        log.warn("Dead-lettered {}-{}@{} event_id={} reason={} exception={} attempts={}",
-                message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC), message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
-                message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET), message.getHeader(DeadLetterHeaders.EVENT_ID),
-                reason, message.getHeader(DeadLetterHeaders.EXCEPTION_CLASS), message.getHeader(DeadLetterHeaders.ATTEMPTS));
+        log.warn("Dead-lettered {}-{}@{} event_id={} reason={} exception={} attempts={}", letter.sourceTopic(),
+                letter.sourcePartition(), letter.sourceOffset(), letter.eventId(), reason, letter.exceptionClass(),
+                letter.attempts());
     }
 
     /** The counts of the interval that ended, if there were more dead letters than lines. */

@@ -1,5 +1,6 @@
 package dev.sluice.deadletter;
 
+import dev.sluice.failure.PipelineErrorHandling;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -9,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * Where the dead-letter channel delivers: a row in {@code dlq_events} for querying, then a record on the dead-letter
  * topic for replay, both in one transaction. Events that failed only because the database was unavailable are refused
- * ({@link OutageGuard}): the failure reaches the consumer and the record is read again.
+ * ({@code failure.OutageGuard}): the failure reaches the consumer and the record is read again.
  * <p>
  * A dead letter that cannot be written for any other reason is retried a few times ({@value
  * PipelineErrorHandling#DEAD_LETTER_WRITES}), then replaced by a minimal one: the record's coordinates and why its
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
 public class DeadLetterRoute extends RouteBuilder {
 
     static final String WRITE_RECORD = "direct:dead-letter-record";
-    static final String WRITE_MINIMAL = "direct:dead-letter-minimal";
+    static final String WRITE_MINIMAL = PipelineErrorHandling.DEAD_LETTER_MINIMAL_ENDPOINT;
 
     /**
      * Bound by name from the row {@link DeadLetterDescriber#row} builds. A map body, not the record's bytes: camel-sql

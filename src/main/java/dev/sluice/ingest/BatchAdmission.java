@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.event.EventHeaders;
+import dev.sluice.event.RejectedEventException;
 import dev.sluice.store.EventRows;
-import dev.sluice.validate.EventHeaders;
 import dev.sluice.validate.EventValidator;
-import dev.sluice.validate.RejectedEventException;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;

@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.sluice.deadletter.FailureReason;
+import dev.sluice.event.FailureReason;
 
 /**
  * What became of the events of one {@link IngestBatch}: written (with each event's {@code ts}, for the end-to-end

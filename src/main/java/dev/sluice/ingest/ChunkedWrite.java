@@ -3,7 +3,7 @@ package dev.sluice.ingest;
 import java.util.List;
 import java.util.Map;
 
-import dev.sluice.deadletter.TransientFailures;
+import dev.sluice.failure.TransientFailures;
 import dev.sluice.store.EventRows;
 import dev.sluice.store.StoreChunk;
 import org.apache.camel.Body;

@@ -1,7 +1,7 @@
 package dev.sluice.ingest;
 
-import dev.sluice.deadletter.PipelineErrorHandling;
-import dev.sluice.validate.EventHeaders;
+import dev.sluice.event.EventHeaders;
+import dev.sluice.failure.PipelineErrorHandling;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
 import org.apache.camel.model.RouteDefinition;

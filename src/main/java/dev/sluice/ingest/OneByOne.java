@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
-import dev.sluice.deadletter.FailureReason;
+import dev.sluice.event.Correlation;
+import dev.sluice.event.FailureReason;
 import dev.sluice.store.EventRows;
-import dev.sluice.validate.Correlation;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.sluice.deadletter.FailureReason;
-import dev.sluice.validate.EventHeaders;
-import dev.sluice.validate.RejectedEventException;
+import dev.sluice.event.EventHeaders;
+import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Header;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.sluice.deadletter.FailureReason;
+import dev.sluice.event.FailureReason;
 import dev.sluice.ingest.BatchOutcomes;
 import dev.sluice.ingest.IngestBatch;
 import io.micrometer.core.instrument.Counter;
@@ -28,11 +28,10 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * The pipeline's own metrics, read off Camel's exchange events so that the routes stay free of metric steps. A Kafka
- * consumer creates one exchange per batch (its body: the records); when the batch completes, its {@link BatchTally}
- * says what was written and what was a duplicate. A record sent on one by one is an exchange of its own, with a tally
- * of its own, or the dead-letter channel's reason if it was dead-lettered. A failed exchange counts nothing: its
- * records are not committed and are read again.
+ * The pipeline's own metrics. What events became (written, duplicate, dead-lettered and why, their latency) is recorded
+ * by the ingest route's {@code record-outcomes} step, from the batch's {@link BatchOutcomes}, once its offsets are
+ * committed: each outcome counted once, after the transaction behind it. What happens along the way (records consumed,
+ * redeliveries, statement times) is read off Camel's exchange events, so the routes stay free of metric steps.
  */
 public class PipelineMetrics extends EventNotifierSupport {
 
@@ -124,9 +123,7 @@ public class PipelineMetrics extends EventNotifierSupport {
 
     private void recordQuery(CamelEvent.ExchangeSentEvent sent) {
         if (sent.getEndpoint() instanceof SqlEndpoint sql) {
-            queryTimers.computeIfAbsent(sql, endpoint -> Timer.builder("db.query.duration")
-                    .tag("query", queryLabel(sql.getQuery()))
-                    .description("Database statements, by statement").register(registry))
+            queryTimers.computeIfAbsent(sql, endpoint -> QueryTimers.of(registry, queryLabel(sql.getQuery())))
                     .record(Duration.ofMillis(sent.getTimeTaken()));
         }
     }

@@ -1,7 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.deadletter.TransientFailures;
+import dev.sluice.failure.TransientFailures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
@@ -15,7 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
  * failures count against the breaker, and the EIP keeps every exception on the exchange for the error handler.
  * <p>
  * Only an unavailable database opens it. A slow one (statement or transaction timeouts, lock waits) is met by smaller
- * chunks (dev.sluice.ingest.WriteChunkSize); opening would pause and restart the consumers, a rebalance each time,
+ * chunks ({@code ingest.WriteChunkSize}); opening would pause and restart the consumers, a rebalance each time,
  * while the database can still take small writes.
  */
 public final class DatabaseCircuitBreaker {

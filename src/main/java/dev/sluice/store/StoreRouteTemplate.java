@@ -1,6 +1,6 @@
 package dev.sluice.store;
 
-import dev.sluice.deadletter.PipelineErrorHandling;
+import dev.sluice.failure.PipelineErrorHandling;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 

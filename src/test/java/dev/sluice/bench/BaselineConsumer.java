@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.validate.EventHeaders;
+import dev.sluice.event.EventHeaders;
+import dev.sluice.event.RejectedEventException;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
-import dev.sluice.validate.RejectedEventException;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.ConsoleTee;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.SecuredKafka;
+import dev.sluice.tools.LoadGenerator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,8 @@ package dev.sluice.deadletter;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
-import dev.sluice.validate.RejectedEventException;
+import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;

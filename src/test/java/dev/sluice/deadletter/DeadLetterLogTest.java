@@ -1,13 +1,12 @@
 package dev.sluice.deadletter;
 
+import java.time.Instant;
 import java.util.List;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
+import dev.sluice.event.FailureReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,15 +59,9 @@ class DeadLetterLogTest {
         assertThat(lines.list).hasSize(2).allSatisfy(line -> assertThat(line.getFormattedMessage()).contains("@"));
     }
 
-    private static Exchange deadLetter(long offset, String reason) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_TOPIC, "events.main");
-        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_PARTITION, "0");
-        exchange.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_OFFSET, String.valueOf(offset));
-        exchange.getMessage().setHeader(DeadLetterHeaders.EVENT_ID, "e-" + offset);
-        exchange.getMessage().setHeader(DeadLetterHeaders.REASON, reason);
-        exchange.getMessage().setHeader(DeadLetterHeaders.EXCEPTION_CLASS, "X");
-        exchange.getMessage().setHeader(DeadLetterHeaders.ATTEMPTS, "1");
-        return exchange;
+    private static DeadLetter deadLetter(long offset, String reason) {
+        return new DeadLetter(FailureReason.valueOf(reason.toUpperCase(java.util.Locale.ROOT)), "X", "why",
+                "e-" + offset, "review_created", "events.main", 0, offset, null, null, null, 1,
+                Instant.parse("2026-12-01T00:00:00Z"), 0);
     }
 }

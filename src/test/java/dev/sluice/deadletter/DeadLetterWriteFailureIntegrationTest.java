@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Reconciliation;
+import dev.sluice.tools.ReviewEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;

@@ -2,7 +2,7 @@ package dev.sluice.demo;
 
 import java.time.Duration;
 
-import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 
 /**

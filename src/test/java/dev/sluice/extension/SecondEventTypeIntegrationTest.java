@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.RoutesDirectory;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

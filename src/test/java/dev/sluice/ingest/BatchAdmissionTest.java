@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.loadgen.ReviewEvents;
-import dev.sluice.validate.Correlation;
+import dev.sluice.event.Correlation;
+import dev.sluice.tools.ReviewEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import org.apache.camel.CamelContext;

@@ -2,10 +2,10 @@ package dev.sluice.ingest;
 
 import java.util.UUID;
 
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Reconciliation;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.RoutesDirectory;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;

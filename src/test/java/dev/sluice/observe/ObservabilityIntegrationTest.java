@@ -14,10 +14,10 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.ConsoleTee;
+import dev.sluice.support.Patience;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.kafka.clients.producer.Producer;

@@ -3,11 +3,11 @@ package dev.sluice.reconciliation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;

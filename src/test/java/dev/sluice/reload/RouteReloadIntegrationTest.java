@@ -10,14 +10,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sluice.ingest.EventRateLimit;
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.ConsoleTee;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
 import dev.sluice.support.RoutesDirectory;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;

@@ -6,11 +6,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.TcpProxy;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -15,10 +15,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
 import dev.sluice.support.TestDatabaseFallback;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;

@@ -6,11 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.sluice.support.Patience;
-import dev.sluice.loadgen.LoadGenerator;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.TcpProxy;
+import dev.sluice.tools.LoadGenerator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.Producer;

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.deadletter.DeadLetterHeaders;
-import dev.sluice.loadgen.HostileRecords;
-import dev.sluice.loadgen.HostileRecords.Hostile;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
+import dev.sluice.tools.HostileRecords.Hostile;
+import dev.sluice.tools.HostileRecords;
+import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.sluice.loadgen.LoadGenerator;
-import dev.sluice.loadgen.ReviewEvents;
-import dev.sluice.loadgen.ReviewEvents.Defect;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
+import dev.sluice.tools.LoadGenerator;
+import dev.sluice.tools.ReviewEvents.Defect;
+import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.sluice.support;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.sluice.loadgen.LoadGenerator;
+import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
 import org.springframework.jdbc.core.JdbcTemplate;
 

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.deadletter.FailureReason;
-import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.event.EventHeaders;
+import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
+import dev.sluice.tools.ReviewEvents;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

@@ -1,4 +1,4 @@
-package dev.sluice.loadgen;
+package dev.sluice.tools;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * with: {@code uniqueValid} rows and {@code invalid} dead letters.
  *
  * <pre>
- * java -cp ... dev.sluice.loadgen.LoadGenerator --bootstrap=localhost:9092 --rate=1000 --duration=30s \
+ * java -cp ... dev.sluice.tools.LoadGenerator --bootstrap=localhost:9092 --rate=1000 --duration=30s \
  *     --hot-key-percent=80 --duplicate-percent=5 --invalid-percent=1
  * </pre>
  */

@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.failure;
 
 import java.sql.SQLException;
 

@@ -1,4 +1,4 @@
-package dev.sluice.validate;
+package dev.sluice.event;
 
 /** Headers the validator sets for the steps after it; YAML routes use the same names. */
 public final class EventHeaders {

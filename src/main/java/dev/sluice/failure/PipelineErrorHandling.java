@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.failure;
 
 import dev.sluice.config.SluiceProperties;
 import org.apache.camel.LoggingLevel;
@@ -27,6 +27,8 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
     public static final String PROPAGATE_FAILURES = "propagate-failures";
     public static final String DEAD_LETTER_WRITES = "dead-letter-writes";
     public static final String DEAD_LETTER_ENDPOINT = "direct:dead-letter";
+    /** Where a dead letter that could not be written is replaced by a minimal one (DeadLetterRoute). */
+    public static final String DEAD_LETTER_MINIMAL_ENDPOINT = "direct:dead-letter-minimal";
     /** Retries of a dead letter that failed to be written for a reason that is not an outage. */
     static final int DEAD_LETTER_WRITE_RETRIES = 2;
 
@@ -90,6 +92,6 @@ public class PipelineErrorHandling extends RouteConfigurationBuilder {
                 // found the database gone (a silent-database test run: "Could not open JDBC Connection") must not be
                 // replaced by a minimal dead letter either; the record is read again once the database answers.
                 .bean(OutageGuard.class, "refuseIfDatabaseUnavailable")
-                .to(DeadLetterRoute.WRITE_MINIMAL);
+                .to(DEAD_LETTER_MINIMAL_ENDPOINT);
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.failure;
 
 /**
  * Raised by the dead-letter route instead of dead-lettering an event that failed only because the database was

@@ -1,6 +1,5 @@
-package dev.sluice.validate;
+package dev.sluice.event;
 
-import dev.sluice.deadletter.FailureReason;
 
 /** An event that can never be written as it is: it goes to the dead-letter channel without redelivery. */
 public class RejectedEventException extends RuntimeException {

@@ -1,8 +1,8 @@
-package dev.sluice.deadletter;
+package dev.sluice.failure;
 
 import java.time.Instant;
 
-import dev.sluice.validate.EventHeaders;
+import dev.sluice.event.EventHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -13,10 +13,10 @@ import org.apache.camel.Processor;
  */
 public class FailureTracker implements Processor {
 
-    static final String ATTEMPTS = "sluiceAttempts";
-    static final String FIRST_FAILED_AT = "sluiceFirstFailedAt";
-    static final String EVENT_ID = "sluiceFailedEventId";
-    static final String EVENT_TYPE = "sluiceFailedEventType";
+    public static final String ATTEMPTS = "sluiceAttempts";
+    public static final String FIRST_FAILED_AT = "sluiceFirstFailedAt";
+    public static final String EVENT_ID = "sluiceFailedEventId";
+    public static final String EVENT_TYPE = "sluiceFailedEventType";
 
     @Override
     public void process(Exchange exchange) {

@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.event;
 
 import java.util.Locale;
 
@@ -21,7 +21,7 @@ public enum FailureReason {
     REJECTED_BY_DATABASE,
     /**
      * Contention (deadlock, serialization failure, lock or statement timeout) outlived every redelivery. A database
-     * outage never ends here: those events go back to Kafka uncommitted (see {@link TransientFailures}).
+     * outage never ends here: those events go back to Kafka uncommitted (see {@code failure.TransientFailures}).
      */
     RETRIES_EXHAUSTED,
     /** Anything not classified above; a bug or a case to classify. */

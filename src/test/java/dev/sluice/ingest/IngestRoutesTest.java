@@ -1,4 +1,4 @@
-package dev.sluice.pipeline;
+package dev.sluice.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sluice.config.SluiceProperties;
-import dev.sluice.deadletter.DatabaseUnavailableException;
 import dev.sluice.deadletter.DeadLetterHeaders;
-import dev.sluice.loadgen.ReviewEvents;
+import dev.sluice.failure.DatabaseUnavailableException;
+import dev.sluice.tools.ReviewEvents;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @SpringBootTest(properties = "sluice.throttle.max-events-per-second=50")
 @ActiveProfiles("test")
 @UseAdviceWith
-class PipelineRouteTest {
+class IngestRoutesTest {
 
     private static final String INGEST = "direct:ingest";
 

@@ -1,4 +1,4 @@
-package dev.sluice.validate;
+package dev.sluice.event;
 
 /** The MDC key that ties every log line about one event together (structured logs carry it as a field). */
 public final class Correlation {

@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 
 import ch.qos.logback.classic.Level;
 import dev.sluice.config.KafkaClientSecurity;
+import dev.sluice.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <pre>
- * java -cp target/sluice-*.jar -Dloader.main=dev.sluice.deadletter.DeadLetterReplay \
+ * java -cp target/sluice-*.jar -Dloader.main=dev.sluice.tools.DeadLetterReplay \
  *     org.springframework.boot.loader.launch.PropertiesLauncher --reason=unsupported_schema --since=2026-11-22T10:00:00Z
  * </pre>
  */

@@ -1,4 +1,4 @@
-package dev.sluice.loadgen;
+package dev.sluice.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.sluice.loadgen;
+package dev.sluice.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * record just under the broker's size limit; headers that pretend to be Sluice's; a replay count nobody reached; a
  * type nobody routes. Each says what a correct pipeline does with it: write it (valid) or dead-letter it, and why.
  * <pre>
- * java -cp ... dev.sluice.loadgen.HostileRecords --bootstrap=localhost:9092 --topic=events.main --rounds=10
+ * java -cp ... dev.sluice.tools.HostileRecords --bootstrap=localhost:9092 --topic=events.main --rounds=10
  * </pre>
  */
 public final class HostileRecords {

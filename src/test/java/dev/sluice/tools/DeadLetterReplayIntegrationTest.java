@@ -1,4 +1,4 @@
-package dev.sluice.deadletter;
+package dev.sluice.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -12,11 +12,10 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
-import dev.sluice.support.Patience;
-import dev.sluice.deadletter.DeadLetterReplay.Result;
-import dev.sluice.deadletter.DeadLetterReplay.Selection;
-import dev.sluice.loadgen.ReviewEvents;
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.Patience;
+import dev.sluice.tools.DeadLetterReplay.Result;
+import dev.sluice.tools.DeadLetterReplay.Selection;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
