@@ -41,7 +41,7 @@ public class IngestRoutes extends RouteBuilder {
                 // Started now, awaited before the commit: they run while the batch is written.
                 .bean("oneByOne", "deadLetterRejected").id("dead-letter-rejected")
                 .bean("eventRateLimit").id("throttle")
-                .split(simple("${body.slices}")).stopOnException().id("by-event-type")
+                .split(IngestBatch.SLICES).stopOnException().id("by-event-type")
                     // In chunks, one transaction each; a chunk that fails is halved until the row the database
                     // refuses is alone, and that row goes to ingest-one. An unavailable database fails the batch.
                     .bean("chunkedWrite").id("write-in-chunks")

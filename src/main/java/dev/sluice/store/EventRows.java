@@ -5,8 +5,11 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.ExpressionAdapter;
 
 /**
  * A validated event as one flat row, the shape the store routes' batch INSERTs bind by name: the payload's fields, then
@@ -21,6 +24,19 @@ public final class EventRows {
     public static final String TS = "ts";
 
     private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
+
+    /** A row's event id, the one-record path's idempotency key (plain Java, like StoreChunk.ANY_FIRST_SEEN). */
+    public static final Expression EVENT_ID_OF_ROW = new ExpressionAdapter() {
+        @Override
+        public Object evaluate(Exchange exchange) {
+            return exchange.getMessage().getBody(Map.class).get(EVENT_ID);
+        }
+
+        @Override
+        public String toString() {
+            return "row[event_id]";
+        }
+    };
 
     private EventRows() {
     }

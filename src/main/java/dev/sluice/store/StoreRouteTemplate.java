@@ -53,13 +53,13 @@ public class StoreRouteTemplate extends RouteBuilder {
                             .choice().id("chunk-or-one")
                                 .when(body().isInstanceOf(StoreChunk.class))
                                     .bean("eventIdRepository", "claimFirstSeen").id("claim-chunk")
-                                    .filter(simple("${body.isEmpty()} == false")).id("any-first-seen")
+                                    .filter(StoreChunk.ANY_FIRST_SEEN).id("any-first-seen")
                                         .to(INSERT + "&batch=true").id("insert-chunk")
                                     .endChoice()
                                 .otherwise()
                                     // The marker is added in this transaction: the rollback takes it back, so Camel
                                     // must not delete it on failure (a statement in an aborted transaction fails).
-                                    .idempotentConsumer(simple("${body[" + EventRows.EVENT_ID + "]}"))
+                                    .idempotentConsumer(EventRows.EVENT_ID_OF_ROW)
                                             .idempotentRepository("eventIdRepository")
                                             .removeOnFailure(false)
                                             .id("claim-one")
