@@ -179,12 +179,13 @@ class IngestRoutesTest {
 
         // The batched attempt, then the event on its own: its first attempt and two redeliveries.
         assertThat(attemptTimes).hasSize(4);
-        // Lower bounds only: the time between attempts also holds the attempts, which a loaded machine stretches. The
-        // second wait is longer than the first delay can be with its jitter, so the delay grew.
+        // Lower bounds only: the time between attempts also holds the attempts, which a loaded machine stretches. Camel
+        // multiplies the previous delay as jittered, so the second is at least initial·(1-j)·multiplier·(1-j), which
+        // is longer than the first delay can be: the delay grew.
         SluiceProperties.Redelivery policy = properties.redelivery();
         double initialNanos = policy.initialDelay().toNanos();
         double firstCeiling = initialNanos * (1 + policy.jitter());
-        double secondFloor = initialNanos * policy.multiplier() * (1 - policy.jitter());
+        double secondFloor = initialNanos * (1 - policy.jitter()) * policy.multiplier() * (1 - policy.jitter());
         assertThat(secondFloor).as("the test's redelivery settings tell the two delays apart").isGreaterThan(firstCeiling);
         assertThat((double) (attemptTimes.get(2) - attemptTimes.get(1))).isGreaterThanOrEqualTo(
                 initialNanos * (1 - policy.jitter()));
