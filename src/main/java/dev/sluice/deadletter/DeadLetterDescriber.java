@@ -79,7 +79,7 @@ public class DeadLetterDescriber {
         // Read before anything else: if describing itself failed, only camel-kafka's own headers are there.
         String topic = Objects.toString(message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC),
                 DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS));
-        int partition = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
+        int partition = (int) parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
                 message.getHeader(KafkaConstants.PARTITION, -1, Integer.class));
         long offset = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET),
                 message.getHeader(KafkaConstants.OFFSET, -1L, Long.class));
@@ -103,14 +103,6 @@ public class DeadLetterDescriber {
     /** The {@code dlq_events} row of the exchange's dead letter, bound by name by the dead-letter route's INSERT. */
     public Map<String, Object> row(@ExchangeProperty(LETTER) DeadLetter letter) {
         return letter.row();
-    }
-
-    private static int parseOr(Object text, int fallback) {
-        try {
-            return text == null ? fallback : Integer.parseInt(text.toString().trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 
     private static long parseOr(Object text, long fallback) {

@@ -1,6 +1,5 @@
 package dev.sluice.observe;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 

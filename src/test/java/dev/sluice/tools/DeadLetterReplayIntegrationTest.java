@@ -2,7 +2,6 @@ package dev.sluice.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
