@@ -103,8 +103,13 @@ begin_run() {
 # start_consumer HEAP: Sluice (lib.sh's start_sluice) or the baseline, then its memory and GC samplers.
 start_consumer() {
   local jvm="-Xmx$1 -Xlog:gc:file=$RUN_DIR/gc.log"
-  # BENCH_JFR=1: a Flight Recorder profile of each consumer, to see where its CPU goes.
-  [ "${BENCH_JFR:-0}" != 1 ] || jvm="$jvm -XX:StartFlightRecording=settings=profile,filename=$RUN_DIR/consumer.jfr"
+  # BENCH_JFR=1: a Flight Recorder profile of each consumer, to see where its CPU goes. BENCH_JFR=waits also records
+  # every park, socket read and lock wait, to see where its wall-clock time goes (latency).
+  local waits=jdk.ThreadPark#threshold=0ms,jdk.SocketRead#threshold=0ms,jdk.JavaMonitorEnter#threshold=0ms
+  case ${BENCH_JFR:-0} in
+    1) jvm="$jvm -XX:StartFlightRecording=settings=profile,filename=$RUN_DIR/consumer.jfr" ;;
+    waits) jvm="$jvm -XX:StartFlightRecording=settings=profile,$waits,filename=$RUN_DIR/consumer.jfr" ;;
+  esac
   local launched; launched=$(now_ms)
   if [ "$IMPL" = sluice ]; then
     export SLUICE_JVM_OPTS=$jvm SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP

@@ -56,7 +56,7 @@ public final class LocalSluice {
         sluice.setRegisterShutdownHook(false);
         ConfigurableApplicationContext app;
         try {
-            app = sluice.run(args);
+            app = sluice.run(withCamelCli(args));
         } catch (RuntimeException e) {
             stopAll(); // Spring Boot has logged why
             System.exit(1);
@@ -69,6 +69,16 @@ public final class LocalSluice {
         started.push(traffic);
         System.out.println(FirstScreen.text(app.getEnvironment(), traffic.rate()));
         started.push(StatusLine.start(app.getBean(MeterRegistry.class), traffic::produced, System.out, STATUS_EVERY));
+    }
+
+    /**
+     * The demo is where people try the Camel CLI ({@code ./camel get route}), so its connector is on here unless
+     * SLUICE_CAMEL_CLI says otherwise; the shipped default is off (docs/performance.md).
+     */
+    private static String[] withCamelCli(String[] args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = "--camel.cli.enabled=" + System.getenv().getOrDefault("SLUICE_CAMEL_CLI", "true");
+        return all;
     }
 
     /** One caller at a time: the signals above can come together. */

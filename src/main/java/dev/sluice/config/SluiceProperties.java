@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -37,11 +38,11 @@ public record SluiceProperties(
     }
 
     /**
-     * The Kafka consumer: a batch leaves when it holds {@code maxPollRecords} records, {@code batchingIntervalMs} after
-     * the previous one, or when a poll of {@code pollTimeoutMs} finds nothing new; {@code threads} consumers share the
-     * topic's partitions.
+     * The Kafka consumer: a batch leaves at the poll after the one that read it, once {@code batchingIntervalMs} (0: at
+     * once) have passed since the previous batch, or when it holds {@code maxPollRecords} records; a poll returns when
+     * records arrive or after {@code pollTimeoutMs}. {@code threads} consumers share the topic's partitions.
      */
-    public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords, @Positive int batchingIntervalMs,
+    public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords, @PositiveOrZero int batchingIntervalMs,
                            @Positive int pollTimeoutMs, @Positive int threads, @Positive int maxPollIntervalMs,
                            @NotNull Duration batchDeadline) {
     }
