@@ -288,6 +288,7 @@ def write_report(out, environment, scenarios, runs):
         md += scenario_table(runs_, [
             ("drain: first to last commit (s)", lambda r: r.drain_seconds(), 1, ""),
             ("drain: JVM launch to last commit (s)", launch_to_last, 1, ""),
+            ("JVM launch to first commit (s)", launch_to_first, 1, ""),
             ("events/s (first to last commit)", lambda r: r.sent / r.drain_seconds() if r.drain_seconds() else None, 0, ""),
             ("peak heap used (MB)", lambda r: r.peak_heap_mb(), 0, ""),
             ("peak RSS (MB)", lambda r: r.peak_rss_mb(), 0, ""),
@@ -328,6 +329,11 @@ def spike_rate(run):
 def spike_drain(run):
     end, last = run.get("spike_ended_ms"), run.get("last_commit_ms")
     return None if end is None or last is None else max(0, last - end) / 1000
+
+
+def launch_to_first(run):
+    launched, first = run.get("launched_ms"), run.get("first_commit_ms")
+    return None if launched is None or first is None else (first - launched) / 1000
 
 
 def launch_to_last(run):

@@ -112,7 +112,8 @@ start_consumer() {
   esac
   local launched; launched=$(now_ms)
   if [ "$IMPL" = sluice ]; then
-    export SLUICE_JVM_OPTS=$jvm SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP
+    # BENCH_SLUICE_JVM_EXTRA: more JVM options for Sluice only (the lean settings in docs/performance.md, say).
+    export SLUICE_JVM_OPTS="$jvm ${BENCH_SLUICE_JVM_EXTRA:-}" SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP
     start_sluice "$RUN"
     CONSUMER_PID=${SLUICE_PIDS[$RUN]}
   else
