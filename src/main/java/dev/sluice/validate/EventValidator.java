@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -32,8 +31,6 @@ public class EventValidator {
 
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final TypeReference<Map<String, Object>> EVENT_MAP = new TypeReference<>() {
-    };
 
     private final ObjectMapper mapper;
     private final EventSchemas schemas;
@@ -84,7 +81,7 @@ public class EventValidator {
                     .sorted()
                     .collect(Collectors.joining("; ")));
         }
-        return mapper.convertValue(event, EVENT_MAP);
+        return JsonValues.object(event);
     }
 
     private JsonNode parse(byte[] recordValue) {
