@@ -66,6 +66,13 @@ cpu_ticks() {   # user+system CPU of the given pids and of their children alread
   awk '{ sub(/.*\) /, ""); split($0, f, " "); s += f[12] + f[13] + f[14] + f[15] } END { print s + 0 }' \
       $(printf '/proc/%s/stat ' "$@") 2> /dev/null || true
 }
+# thread_cpu PID: "<ticks> <thread name>" for each thread of the process (names as the kernel keeps them, 15 bytes).
+thread_cpu() {
+  for stat in /proc/"$1"/task/*/stat; do
+    awk '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\) .*/, "", name); rest = $0; sub(/.*\) /, "", rest);
+           split(rest, f, " "); print f[12] + f[13], name }' "$stat" 2> /dev/null || true
+  done
+}
 pg_pids() { local pm; pm=$(head -1 "$WORK/pg/data/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 
 sample_rss() {  # <unix-ms> <rss-kB> once a second while the process lives (at most MAX_SECONDS)
@@ -132,6 +139,7 @@ start_consumer() {
   sample_rss "$CONSUMER_PID" > "$RUN_DIR/rss.log" &
   BACKGROUND_PIDS+=($!)
   CPU_CONSUMER=$(cpu_ticks "$CONSUMER_PID") CPU_PG=$(cpu_ticks $(pg_pids))
+  thread_cpu "$CONSUMER_PID" > "$RUN_DIR/threads-ready.txt"
 }
 
 # wait_drained: until the sampler sees lag 0 on everything the load generators sent, within the deadline.
@@ -176,6 +184,8 @@ latency_of() {
 finish_run() {
   local drained=true reconciled=true status=RECONCILED
   wait_drained || drained=false
+  # Where the consumer's CPU went, by thread (bench/thread-cpu.py compares it with threads-ready.txt).
+  thread_cpu "$CONSUMER_PID" > "$RUN_DIR/threads-drained.txt"
   record "drained=$drained" "drained_ms=${DRAINED_MS:-0}" "sent=$(sent_total)" \
       "consumer_cpu_ticks=$(( $(cpu_ticks "$CONSUMER_PID") - CPU_CONSUMER ))" \
       "pg_cpu_ticks=$(( $(cpu_ticks $(pg_pids)) - CPU_PG ))" "clock_ticks_per_s=$(getconf CLK_TCK)"
