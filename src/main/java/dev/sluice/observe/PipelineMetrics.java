@@ -72,11 +72,17 @@ public class PipelineMetrics extends EventNotifierSupport {
                 AtomicLong::doubleValue).baseUnit("seconds").description("When the last row was committed").register(registry);
     }
 
+    /**
+     * Camel times a send, and so emits its "sent" event, only when some notifier takes its "sending" event: this one
+     * takes it for SQL endpoints, or db.query.duration would depend on another notifier (camel-cli-connector's, until
+     * it was switched off) being there.
+     */
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.ExchangeCreatedEvent
                 || event instanceof CamelEvent.ExchangeRedeliveryEvent
-                || event instanceof CamelEvent.ExchangeSentEvent;
+                || event instanceof CamelEvent.ExchangeSentEvent
+                || event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint() instanceof SqlEndpoint;
     }
 
     @Override
