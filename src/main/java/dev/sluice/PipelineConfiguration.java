@@ -129,8 +129,8 @@ class PipelineConfiguration {
     }
 
     @Bean
-    RowParameters rowParameters() {
-        return new RowParameters();
+    RowParameters rowParameters(EventSchemas schemas) {
+        return new RowParameters(schemas::fields);
     }
 
     /** One store attempt's transaction, with its deadline: every statement in it gets the time that is left. */

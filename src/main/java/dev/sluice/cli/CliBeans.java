@@ -17,6 +17,7 @@ import dev.sluice.observe.QueryTimers;
 import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.store.PostgresMessageIdRepository;
+import dev.sluice.store.RowParameters;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,6 +48,11 @@ public final class CliBeans {
 
     public static EventValidator eventValidator(String schemasDirectory, int maxEventBytes) {
         return new EventValidator(new ObjectMapper(), EventSchemas.loadFrom(Path.of(schemasDirectory)), maxEventBytes);
+    }
+
+    /** Binds a missing name as NULL where a schema of the row's type declares it, as in the app. */
+    public static RowParameters rowParameters(String schemasDirectory) {
+        return new RowParameters(EventSchemas.loadFrom(Path.of(schemasDirectory))::fields);
     }
 
     public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, String groupId) {

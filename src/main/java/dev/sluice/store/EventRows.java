@@ -22,6 +22,7 @@ public final class EventRows {
 
     public static final String EVENT_ID = "event_id";
     public static final String TS = "ts";
+    public static final String EVENT_TYPE = "event_type";
 
     private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
 

@@ -24,6 +24,16 @@ public final class ReviewEvents {
                 Map.of("review_id", reviewId, "rating", rating, "text", text)));
     }
 
+    /** schema_version 2: {@code text} is {@code body}, and a title may be given (null: none). */
+    public static byte[] validV2(UUID eventId, String key, String reviewId, int rating, String title, String body) {
+        Map<String, Object> payload = new java.util.HashMap<>(Map.of("review_id", reviewId, "rating", rating,
+                "body", body));
+        if (title != null) {
+            payload.put("title", title);
+        }
+        return toJson(envelope(eventId.toString(), key, 2, payload));
+    }
+
     public static byte[] withDefect(Defect defect, String key) {
         String eventId = UUID.randomUUID().toString();
         Map<String, Object> payload = Map.of("review_id", "r-" + eventId, "rating", 4, "text", "fine");

@@ -9,10 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -27,6 +29,7 @@ public final class EventSchemas {
     private static final Pattern FILE_NAME = Pattern.compile("(?<type>[a-z0-9_]+)\\.v(?<version>\\d+)\\.schema\\.json");
 
     private final Map<String, JsonSchema> schemasByTypeAndVersion;
+    private final Map<String, Set<String>> fieldsByType = new ConcurrentHashMap<>();
 
     private EventSchemas(Map<String, JsonSchema> schemasByTypeAndVersion) {
         this.schemasByTypeAndVersion = schemasByTypeAndVersion;
@@ -55,6 +58,27 @@ public final class EventSchemas {
 
     public Optional<JsonSchema> find(String eventType, int schemaVersion) {
         return Optional.ofNullable(schemasByTypeAndVersion.get(key(eventType, schemaVersion)));
+    }
+
+    /**
+     * The payload fields any schema version of the type declares (its {@code properties}): what an INSERT may name even
+     * when an event lacks it, to be bound as NULL.
+     */
+    public Set<String> fields(String eventType) {
+        return fieldsByType.computeIfAbsent(eventType, this::declaredFields);
+    }
+
+    private Set<String> declaredFields(String eventType) {
+        Set<String> fields = new TreeSet<>();
+        schemasByTypeAndVersion.forEach((key, schema) -> {
+            if (key.startsWith(eventType + " v")) {
+                JsonNode properties = schema.getSchemaNode().get("properties");
+                if (properties != null) {
+                    properties.fieldNames().forEachRemaining(fields::add);
+                }
+            }
+        });
+        return Set.copyOf(fields);
     }
 
     /** The event types that have at least one schema version. */

@@ -1,9 +1,11 @@
 package dev.sluice.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.RuntimeExchangeException;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -18,7 +20,9 @@ class RowParametersTest {
     private static final String INSERT = "INSERT INTO reviews (review_id, rating, reviewed_at)"
             + " VALUES (:?review_id, :?rating, CAST(:?ts AS timestamptz))";
 
-    private final RowParameters strategy = new RowParameters();
+    /** As if review_created's schemas declared review_id, rating and ts, and a later version a title. */
+    private final RowParameters strategy = new RowParameters(
+            type -> type.equals("review_created") ? Set.of("review_id", "rating", "ts", "title") : Set.of());
     private final DefaultExchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     @Test
@@ -30,10 +34,22 @@ class RowParametersTest {
     }
 
     @Test
-    void aRowWithoutANamedValueFailsNamingIt() {
+    void aNameNoSchemaOfTheRowsTypeDeclaresFailsNamingIt() {
         assertThatThrownBy(() -> strategy.createPopulateIterator(INSERT, null, 3, exchange,
-                Map.of("review_id", "r-1", "ts", "2026-01-31T12:00:00Z")))
+                Map.of("event_type", "order_placed", "review_id", "r-1", "ts", "2026-01-31T12:00:00Z")))
                 .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("[rating]");
+        assertThatThrownBy(() -> strategy.createPopulateIterator(TITLED, null, 2, exchange,
+                Map.of("event_type", "review_created", "review_id", "r-1")))
+                .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("[subtitle]");
+    }
+
+    @Test
+    void aFieldTheEventLacksButASchemaOfItsTypeDeclaresBindsNull() throws Exception {
+        Map<String, Object> v1 = new HashMap<>(Map.of("event_type", "review_created", "review_id", "r-1"));
+        Iterator<?> values = strategy.createPopulateIterator("INSERT INTO reviews (review_id, title) VALUES"
+                + " (:?review_id, :?title)", null, 2, exchange, v1);
+
+        assertThat(list(values)).containsExactly("r-1", null);
     }
 
     @Test
@@ -43,6 +59,8 @@ class RowParametersTest {
         assertThat(RowParameters.plainNamesOf("INSERT INTO t VALUES (?)")).isEmpty();
         assertThat(RowParameters.plainNamesOf(INSERT)).contains(List.of("review_id", "rating", "ts"));
     }
+
+    private static final String TITLED = "INSERT INTO reviews (review_id, title) VALUES (:?review_id, :?subtitle)";
 
     private static List<Object> list(Iterator<?> values) {
         List<Object> list = new ArrayList<>();
