@@ -31,6 +31,7 @@ EXPORTED_METRICS = {
     "event_types_unroutable",
     "write_chunk_size",
     "pipeline_last_success_timestamp_seconds",
+    "review_stats_freshness_seconds",
 } | {
     f"{histogram}{suffix}"
     for histogram in ("processing_duration_seconds", "end_to_end_latency_seconds", "db_query_duration_seconds")

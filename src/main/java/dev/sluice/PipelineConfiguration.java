@@ -21,6 +21,7 @@ import dev.sluice.store.BreakerPausesConsumers;
 import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.store.DatabaseLimits;
 import dev.sluice.store.MarkerRetention;
+import dev.sluice.store.ReviewStatsCompaction;
 import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.store.RowParameters;
 import dev.sluice.validate.EventSchemas;
@@ -126,6 +127,11 @@ class PipelineConfiguration {
     @Bean
     MarkerRetention markerRetention(JdbcTemplate jdbcTemplate, SluiceProperties properties, MeterRegistry registry) {
         return new MarkerRetention(jdbcTemplate, properties.idempotency().markerRetention(), registry);
+    }
+
+    @Bean
+    ReviewStatsCompaction reviewStatsCompaction(JdbcTemplate jdbcTemplate, MeterRegistry registry) {
+        return new ReviewStatsCompaction(jdbcTemplate, registry);
     }
 
     @Bean

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Metrics, lag sampling and the Kafka health check. */
@@ -44,6 +45,11 @@ class ObservabilityConfiguration {
     @Bean
     ConsumerLagSampler consumerLagSampler(Admin kafkaAdmin, SluiceProperties properties, MeterRegistry registry) {
         return new ConsumerLagSampler(kafkaAdmin, properties.consumer().groupId(), properties.topics().events(), registry);
+    }
+
+    @Bean
+    ReviewStatsFreshness reviewStatsFreshness(JdbcTemplate jdbc, MeterRegistry registry) {
+        return new ReviewStatsFreshness(jdbc, registry);
     }
 
     /**

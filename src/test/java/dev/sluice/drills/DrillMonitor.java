@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
 
 /**
  * The drills' eyes (see {@code drills/}). Two modes:
@@ -105,16 +106,18 @@ public final class DrillMonitor {
         long healthyDeadLettered = count("SELECT count(*) FROM dlq_events WHERE reason NOT IN ('"
                 + String.join("','", poisonReasons) + "')");
         long duplicates = rows - distinctEvents;
+        // The per-minute statistics commit with their rows, so whatever the drill did they equal a recount.
+        long statsOff = count(PipelineTables.STATS_MINUTES_OFF_RECOUNT);
         String faultEnded = options.get("fault-ended-at");
         String recovery = faultEnded == null ? "n/a"
                 : String.format("%.1fs", (reconciledAt - Long.parseLong(faultEnded)) / 1000.0);
         boolean exact = rows == expected.uniqueValid && deadLetters == expected.invalid && lag == 0
-                && duplicates == 0 && healthyDeadLettered == 0;
+                && duplicates == 0 && healthyDeadLettered == 0 && statsOff == 0;
         System.out.printf("%s drill=%s produced=%d (uniqueValid=%d duplicates=%d invalid=%d) rows=%d dlq=%d "
-                        + "duplicate_rows=%d healthy_dead_lettered=%d lag=%d peak_lag=%s recovery=%s%n",
+                        + "duplicate_rows=%d healthy_dead_lettered=%d stats_off_recount=%d lag=%d peak_lag=%s recovery=%s%n",
                 exact ? "RECONCILED" : "NOT RECONCILED", options.getOrDefault("drill", "?"), expected.sent,
                 expected.uniqueValid, expected.duplicates, expected.invalid, rows, deadLetters, duplicates,
-                healthyDeadLettered, lag, peakLag(), recovery);
+                healthyDeadLettered, statsOff, lag, peakLag(), recovery);
         if (!exact) {
             System.out.println("Dead letters by reason: " + deadLettersByReason());
         }

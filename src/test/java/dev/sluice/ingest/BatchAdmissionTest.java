@@ -7,13 +7,13 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.event.Correlation;
+import dev.sluice.support.PlainCamel;
 import dev.sluice.tools.ReviewEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +30,7 @@ class BatchAdmissionTest {
 
     @BeforeEach
     void storeRouteForReviews() throws Exception {
-        camel = new DefaultCamelContext();
+        camel = PlainCamel.context();
         camel.setDevConsole(false);
         camel.addRoutes(new RouteBuilder() {
             @Override

@@ -8,10 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import dev.sluice.store.StoreChunk;
+import dev.sluice.support.PlainCamel;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ class ChunkedWriteTest {
 
     @BeforeEach
     void storeRoute() throws Exception {
-        camel = new DefaultCamelContext();
+        camel = PlainCamel.context();
         // Dev consoles are no part of this, and their registry trips over a context started beside others (CME).
         camel.setDevConsole(false);
         camel.addRoutes(new RouteBuilder() {

@@ -117,6 +117,9 @@ class ObservabilityIntegrationTest {
             assertThat(scrape).contains("db_query_duration_seconds_bucket{application=\"sluice\",query=\"" + query + "\",le=");
         }
         assertThat(value(scrape, "circuit_breaker_state{application=\"sluice\",name=\"database\"}")).isZero();
+        // The valid review's event time is now: once sampled, the statistics are less than a minute or two behind.
+        await().atMost(Patience.PIPELINE).untilAsserted(() -> assertThat(
+                value(scrape(), "review_stats_freshness_seconds{application=\"sluice\"}")).isBetween(0.0, 180.0));
         assertThat(scrape).contains("inflight_workers{application=\"sluice\"}").contains("retries_total{application=\"sluice\"}");
     }
 

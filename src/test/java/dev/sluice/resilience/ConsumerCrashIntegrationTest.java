@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Patience;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.support.TestDatabaseFallback;
 import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
@@ -74,12 +75,16 @@ class ConsumerCrashIntegrationTest {
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
             assertThat(count("SELECT count(DISTINCT event_id) FROM reviews")).isEqualTo(sent.uniqueValid());
+            // The per-minute statistics commit with the rows: after two kills and the re-reads, still the recount.
+            assertThat(count(PipelineTables.STATS_MINUTES_OFF_RECOUNT)).as("minutes of review_stats_minute that differ "
+                    + "from a recount of reviews").isZero();
             // The topic is at-least-once (docs/guarantees.md): a dead letter written but not yet committed when the JVM died
             // is published again on the re-read. dlq_events, unique on the source record, is the exact count.
             assertThat(offsets.recordCount("events.dlq")).isGreaterThanOrEqualTo(sent.invalid());
             System.out.printf("Drill consumer-crash (CI): kill -9 x%d; produced=%d uniqueValid=%d rows=%d dlq=%d "
-                    + "(invalid %d) duplicates=0%n", kills, sent.sent(), sent.uniqueValid(),
-                    count("SELECT count(*) FROM reviews"), count("SELECT count(*) FROM dlq_events"), sent.invalid());
+                    + "(invalid %d) duplicates=0 stats_minutes=%d stats_off_recount=0%n", kills, sent.sent(), sent.uniqueValid(),
+                    count("SELECT count(*) FROM reviews"), count("SELECT count(*) FROM dlq_events"), sent.invalid(),
+                    count("SELECT count(*) FROM review_stats_minute"));
         }
     }
 
@@ -168,7 +173,7 @@ class ConsumerCrashIntegrationTest {
 
     private static void truncateTables() throws Exception {
         try (Connection db = connect(); Statement sql = db.createStatement()) {
-            sql.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+            sql.execute(PipelineTables.TRUNCATE_ALL);
         }
     }
 
