@@ -55,10 +55,10 @@ import org.flywaydb.core.Flyway;
  */
 public final class BaselineConsumer {
 
-    private static final String MARK = "INSERT INTO idempotency_markers (processor_name, message_id) "
+    static final String MARK = "INSERT INTO idempotency_markers (processor_name, message_id) "
             + "SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING message_id";
     /** The columns and conflict rule of routes-yaml/event-types/review_created.camel.yaml. */
-    private static final String INSERT_REVIEW = "INSERT INTO reviews (review_id, user_key, rating, review_text, "
+    static final String INSERT_REVIEW = "INSERT INTO reviews (review_id, user_key, rating, review_text, "
             + "reviewed_at, event_id, source_topic, source_partition, source_offset) "
             + "VALUES (?, ?, ?, ?, CAST(? AS timestamptz), CAST(? AS uuid), ?, ?, ?) ON CONFLICT (review_id) DO NOTHING";
     private static final String INSERT_DEAD_LETTER = "INSERT INTO dlq_events (reason, exception_class, "

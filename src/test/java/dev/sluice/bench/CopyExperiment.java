@@ -46,11 +46,9 @@ import org.postgresql.PGConnection;
 public final class CopyExperiment {
 
     private static final String PROCESSOR = "store-review_created";
-    private static final String CLAIM = "INSERT INTO idempotency_markers (processor_name, message_id)"
-            + " SELECT ?, unnest(?::varchar[]) ON CONFLICT DO NOTHING RETURNING message_id";
-    private static final String INSERT = "INSERT INTO reviews (review_id, user_key, rating, review_text, reviewed_at,"
-            + " event_id, source_topic, source_partition, source_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (review_id) DO NOTHING";
+    /** The baseline's statements, which are the store template's. */
+    private static final String CLAIM = BaselineConsumer.MARK;
+    private static final String INSERT = BaselineConsumer.INSERT_REVIEW;
     private static final String STAGING = "CREATE TEMPORARY TABLE review_staging (review_id text, user_key text,"
             + " rating smallint, review_text text, reviewed_at timestamptz, event_id uuid, source_topic text,"
             + " source_partition integer, source_offset bigint) ON COMMIT DELETE ROWS";
@@ -157,7 +155,7 @@ public final class CopyExperiment {
     private static void claimThenInsert(Connection db, List<Row> chunk) throws SQLException {
         Set<String> firstSeen = new HashSet<>();
         try (PreparedStatement claim = db.prepareStatement(CLAIM)) {
-            Array ids = db.createArrayOf("varchar", chunk.stream().map(r -> r.eventId().toString()).toArray());
+            Array ids = db.createArrayOf("text", chunk.stream().map(r -> r.eventId().toString()).toArray());
             claim.setString(1, PROCESSOR);
             claim.setArray(2, ids);
             try (ResultSet claimed = claim.executeQuery()) {
