@@ -136,7 +136,7 @@ class PipelineConfiguration {
 
     @Bean
     RowParameters rowParameters(EventSchemas schemas) {
-        return new RowParameters(schemas::fields);
+        return new RowParameters(schemas::fields, schemas::fields);
     }
 
     /** One store attempt's transaction, with its deadline: every statement in it gets the time that is left. */

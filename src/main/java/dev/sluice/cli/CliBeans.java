@@ -50,9 +50,10 @@ public final class CliBeans {
         return new EventValidator(new ObjectMapper(), EventSchemas.loadFrom(Path.of(schemasDirectory)), maxEventBytes);
     }
 
-    /** Binds a missing name as NULL where a schema of the row's type declares it, as in the app. */
+    /** Binds each name by what the row's schema version declares, as in the app. */
     public static RowParameters rowParameters(String schemasDirectory) {
-        return new RowParameters(EventSchemas.loadFrom(Path.of(schemasDirectory))::fields);
+        EventSchemas schemas = EventSchemas.loadFrom(Path.of(schemasDirectory));
+        return new RowParameters(schemas::fields, schemas::fields);
     }
 
     public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, String groupId) {

@@ -3,6 +3,7 @@ package dev.sluice.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -23,8 +24,11 @@ public final class EventRows {
     public static final String EVENT_ID = "event_id";
     public static final String TS = "ts";
     public static final String EVENT_TYPE = "event_type";
+    public static final String SCHEMA_VERSION = "schema_version";
 
     private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
+    private static final List<String> ENVELOPE_AND_LINEAGE = List.of("event_id", "event_type", "key", "ts",
+            "schema_version", "source_topic", "source_partition", "source_offset");
 
     /** A row's event id, the one-record path's idempotency key (plain Java, like StoreChunk.ANY_FIRST_SEEN). */
     public static final Expression EVENT_ID_OF_ROW = new ExpressionAdapter() {
@@ -40,6 +44,11 @@ public final class EventRows {
     };
 
     private EventRows() {
+    }
+
+    /** A name the envelope or the record's lineage gives every row, whatever the payload holds. */
+    public static boolean isEnvelope(String name) {
+        return ENVELOPE_AND_LINEAGE.contains(name);
     }
 
     /** The event's {@code ts}, which the validator checked is an ISO-8601 timestamp with an offset. */

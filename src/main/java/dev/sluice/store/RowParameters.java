@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,26 +24,34 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
  * Here a statement's names are read once. A statement with anything but plain names ({@code :#${...}},
  * {@code :#in:...}), or a row that is not a map, is left to camel-sql.
  * <p>
- * A name the row lacks binds NULL when a schema of the row's event type declares it: an optional field, or one that
- * only some schema versions have, so that one INSERT can write every version ({@code COALESCE(:#body, :#text)}). Any
- * other missing name is a mistake in the INSERT and fails the row, naming it.
+ * One INSERT writes every schema version of its event type ({@code COALESCE(:#body, :#text)}), so a name is bound by
+ * what the row's own version declares: a field another version declares but this one does not binds NULL, whatever the
+ * event sent under that name (a v1 event's stray {@code body} must not win over its {@code text}); a field its version
+ * declares but the event left out binds NULL; any other name binds the row's value. A name no row has and no schema
+ * declares is a mistake in the INSERT and fails the row, naming it.
  */
 public class RowParameters extends DefaultSqlPrepareStatementStrategy {
 
-    /** The payload fields some schema version of an event type declares. */
-    @FunctionalInterface
-    public interface DeclaredFields {
-        Set<String> of(String eventType);
+    /** The payload fields the schemas declare for a row: by its type's version, and by any version of its type. */
+    private record Declared(Set<String> byItsVersion, Set<String> byAnyVersion) {
+
+        boolean byAnotherVersionOnly(String name) {
+            return byAnyVersion.contains(name) && !byItsVersion.contains(name);
+        }
     }
 
     /** A named parameter as camel-sql sees it once its placeholder {@code #} is resolved to {@code ?}. */
     private static final Pattern PARAMETER = Pattern.compile(":\\?(\\$\\{|\\$simple\\{|in:)?(\\w+)");
 
     private final Map<String, Optional<List<String>>> plainNames = new ConcurrentHashMap<>();
-    private final DeclaredFields declaredFields;
+    private final BiFunction<String, Integer, Set<String>> fieldsOfVersion;
+    private final Function<String, Set<String>> fieldsOfAnyVersion;
 
-    public RowParameters(DeclaredFields declaredFields) {
-        this.declaredFields = declaredFields;
+    /** With the payload fields declared by an event type's version, and by any version of the type. */
+    public RowParameters(BiFunction<String, Integer, Set<String>> fieldsOfVersion,
+                         Function<String, Set<String>> fieldsOfAnyVersion) {
+        this.fieldsOfVersion = fieldsOfVersion;
+        this.fieldsOfAnyVersion = fieldsOfAnyVersion;
     }
 
     @Override
@@ -51,11 +61,16 @@ public class RowParameters extends DefaultSqlPrepareStatementStrategy {
         if (names.isEmpty() || !(value instanceof Map<?, ?> row)) {
             return super.createPopulateIterator(query, preparedQuery, expectedParams, exchange, value);
         }
+        String type = String.valueOf(row.get(EventRows.EVENT_TYPE));
+        int version = row.get(EventRows.SCHEMA_VERSION) instanceof Number number ? number.intValue() : -1;
+        Declared declared = new Declared(fieldsOfVersion.apply(type, version), fieldsOfAnyVersion.apply(type));
         List<Object> values = new ArrayList<>(names.get().size());
         for (String name : names.get()) {
-            if (row.containsKey(name)) {
+            if (declared.byAnotherVersionOnly(name) && !EventRows.isEnvelope(name)) {
+                values.add(null);
+            } else if (row.containsKey(name)) {
                 values.add(row.get(name));
-            } else if (declaredFields.of(String.valueOf(row.get(EventRows.EVENT_TYPE))).contains(name)) {
+            } else if (declared.byItsVersion().contains(name)) {
                 values.add(null);
             } else {
                 throw new RuntimeExchangeException("Cannot find key [" + name + "] in the row to use when setting"

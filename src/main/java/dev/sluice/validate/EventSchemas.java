@@ -29,7 +29,8 @@ public final class EventSchemas {
     private static final Pattern FILE_NAME = Pattern.compile("(?<type>[a-z0-9_]+)\\.v(?<version>\\d+)\\.schema\\.json");
 
     private final Map<String, JsonSchema> schemasByTypeAndVersion;
-    private final Map<String, Set<String>> fieldsByType = new ConcurrentHashMap<>();
+    /** By type ("review_created") and by type and version ("review_created v2"). */
+    private final Map<String, Set<String>> fieldsByKey = new ConcurrentHashMap<>();
 
     private EventSchemas(Map<String, JsonSchema> schemasByTypeAndVersion) {
         this.schemasByTypeAndVersion = schemasByTypeAndVersion;
@@ -61,24 +62,34 @@ public final class EventSchemas {
     }
 
     /**
-     * The payload fields any schema version of the type declares (its {@code properties}): what an INSERT may name even
-     * when an event lacks it, to be bound as NULL.
+     * The payload fields any schema version of the type declares (their {@code properties}): what an INSERT may name
+     * even when an event lacks it, to be bound as NULL.
      */
     public Set<String> fields(String eventType) {
-        return fieldsByType.computeIfAbsent(eventType, this::declaredFields);
+        return fieldsByKey.computeIfAbsent(eventType, type -> {
+            Set<String> fields = new TreeSet<>();
+            schemasByTypeAndVersion.forEach((key, schema) -> {
+                if (key.startsWith(type + " v")) {
+                    fields.addAll(properties(schema));
+                }
+            });
+            return Set.copyOf(fields);
+        });
     }
 
-    private Set<String> declaredFields(String eventType) {
-        Set<String> fields = new TreeSet<>();
-        schemasByTypeAndVersion.forEach((key, schema) -> {
-            if (key.startsWith(eventType + " v")) {
-                JsonNode properties = schema.getSchemaNode().get("properties");
-                if (properties != null) {
-                    properties.fieldNames().forEachRemaining(fields::add);
-                }
-            }
-        });
-        return Set.copyOf(fields);
+    /** The payload fields one schema version of the type declares; none for a version nobody declared. */
+    public Set<String> fields(String eventType, int schemaVersion) {
+        return fieldsByKey.computeIfAbsent(key(eventType, schemaVersion),
+                key -> find(eventType, schemaVersion).map(EventSchemas::properties).orElse(Set.of()));
+    }
+
+    private static Set<String> properties(JsonSchema schema) {
+        JsonNode properties = schema.getSchemaNode().get("properties");
+        Set<String> names = new TreeSet<>();
+        if (properties != null) {
+            properties.fieldNames().forEachRemaining(names::add);
+        }
+        return Set.copyOf(names);
     }
 
     /** The event types that have at least one schema version. */

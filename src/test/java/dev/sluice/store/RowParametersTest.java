@@ -20,9 +20,12 @@ class RowParametersTest {
     private static final String INSERT = "INSERT INTO reviews (review_id, rating, reviewed_at)"
             + " VALUES (:?review_id, :?rating, CAST(:?ts AS timestamptz))";
 
-    /** As if review_created's schemas declared review_id, rating and ts, and a later version a title. */
+    /** As if review_created v1 declared review_id, rating and text, and v2 review_id, rating, body and title. */
     private final RowParameters strategy = new RowParameters(
-            type -> type.equals("review_created") ? Set.of("review_id", "rating", "ts", "title") : Set.of());
+            (type, version) -> !type.equals("review_created") ? Set.of()
+                    : version == 1 ? Set.of("review_id", "rating", "text")
+                    : version == 2 ? Set.of("review_id", "rating", "body", "title") : Set.of(),
+            type -> type.equals("review_created") ? Set.of("review_id", "rating", "text", "body", "title") : Set.of());
     private final DefaultExchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     @Test
@@ -39,17 +42,31 @@ class RowParametersTest {
                 Map.of("event_type", "order_placed", "review_id", "r-1", "ts", "2026-01-31T12:00:00Z")))
                 .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("[rating]");
         assertThatThrownBy(() -> strategy.createPopulateIterator(TITLED, null, 2, exchange,
-                Map.of("event_type", "review_created", "review_id", "r-1")))
+                Map.of("event_type", "review_created", "schema_version", 1, "review_id", "r-1")))
                 .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("[subtitle]");
     }
 
     @Test
     void aFieldTheEventLacksButASchemaOfItsTypeDeclaresBindsNull() throws Exception {
-        Map<String, Object> v1 = new HashMap<>(Map.of("event_type", "review_created", "review_id", "r-1"));
-        Iterator<?> values = strategy.createPopulateIterator("INSERT INTO reviews (review_id, title) VALUES"
-                + " (:?review_id, :?title)", null, 2, exchange, v1);
+        Map<String, Object> v1 = new HashMap<>(Map.of("event_type", "review_created", "schema_version", 1,
+                "review_id", "r-1", "text", "t"));
+        Map<String, Object> v2 = new HashMap<>(Map.of("event_type", "review_created", "schema_version", 2,
+                "review_id", "r-2", "body", "b"));
 
-        assertThat(list(values)).containsExactly("r-1", null);
+        assertThat(list(strategy.createPopulateIterator(VERSIONED, null, 4, exchange, v1)))
+                .containsExactly("r-1", null, "t", null);
+        assertThat(list(strategy.createPopulateIterator(VERSIONED, null, 4, exchange, v2)))
+                .containsExactly("r-2", "b", null, null);
+    }
+
+    @Test
+    void aFieldOnlyAnotherVersionDeclaresBindsNullWhateverTheEventSentUnderThatName() throws Exception {
+        // A v1 event may carry extra payload fields (its schema allows them): a stray body must not win over its text.
+        Map<String, Object> v1 = new HashMap<>(Map.of("event_type", "review_created", "schema_version", 1,
+                "review_id", "r-1", "text", "t", "body", "stray", "title", 42));
+
+        assertThat(list(strategy.createPopulateIterator(VERSIONED, null, 4, exchange, v1)))
+                .containsExactly("r-1", null, "t", null);
     }
 
     @Test
@@ -60,6 +77,8 @@ class RowParametersTest {
         assertThat(RowParameters.plainNamesOf(INSERT)).contains(List.of("review_id", "rating", "ts"));
     }
 
+    private static final String VERSIONED = "INSERT INTO reviews (review_id, review_text, title) VALUES"
+            + " (:?review_id, COALESCE(:?body, :?text), :?title)";
     private static final String TITLED = "INSERT INTO reviews (review_id, title) VALUES (:?review_id, :?subtitle)";
 
     private static List<Object> list(Iterator<?> values) {
