@@ -26,9 +26,8 @@ public final class EventRows {
     public static final String EVENT_TYPE = "event_type";
     public static final String SCHEMA_VERSION = "schema_version";
 
-    private static final String[] ENVELOPE = {"event_id", "event_type", "key", "ts", "schema_version"};
-    private static final List<String> ENVELOPE_AND_LINEAGE = List.of("event_id", "event_type", "key", "ts",
-            "schema_version", "source_topic", "source_partition", "source_offset");
+    private static final List<String> ENVELOPE = List.of("event_id", "event_type", "key", "ts", "schema_version");
+    private static final List<String> LINEAGE = List.of("source_topic", "source_partition", "source_offset");
 
     /** A row's event id, the one-record path's idempotency key (plain Java, like StoreChunk.ANY_FIRST_SEEN). */
     public static final Expression EVENT_ID_OF_ROW = new ExpressionAdapter() {
@@ -48,7 +47,7 @@ public final class EventRows {
 
     /** A name the envelope or the record's lineage gives every row, whatever the payload holds. */
     public static boolean isEnvelope(String name) {
-        return ENVELOPE_AND_LINEAGE.contains(name);
+        return ENVELOPE.contains(name) || LINEAGE.contains(name);
     }
 
     /** The event's {@code ts}, which the validator checked is an ISO-8601 timestamp with an offset. */

@@ -47,13 +47,9 @@ public class MarkerRetention {
     @Scheduled(fixedDelayString = "${sluice.idempotency.purge-interval}",
             initialDelayString = "${sluice.idempotency.purge-interval}")
     public long purge() {
-        long total = 0;
-        int deleted;
-        do {
-            deleted = jdbc.update(PURGE_BATCH, (double) retention.toSeconds());
-            total += deleted;
-            purged.increment(deleted);
-        } while (deleted == BATCH);
+        long total = BatchedStatements.repeatWhileFull(BATCH,
+                () -> jdbc.update(PURGE_BATCH, (double) retention.toSeconds()));
+        purged.increment(total);
         Long oldest = jdbc.queryForObject(
                 "SELECT CAST(extract(epoch FROM now() - min(created_at)) AS bigint) FROM idempotency_markers", Long.class);
         oldestAgeSeconds.set(oldest == null ? 0 : oldest);

@@ -43,13 +43,8 @@ public class ReviewStatsCompaction {
     @Scheduled(fixedDelayString = "${sluice.statistics.compact-interval}",
             initialDelayString = "${sluice.statistics.compact-interval}")
     public long compact() {
-        long total = 0;
-        int minutes;
-        do {
-            minutes = jdbc.update(FOLD);
-            total += minutes;
-            folded.increment(minutes);
-        } while (minutes == MINUTES_PER_FOLD);
+        long total = BatchedStatements.repeatWhileFull(MINUTES_PER_FOLD, () -> jdbc.update(FOLD));
+        folded.increment(total);
         if (total > 0) {
             log.debug("Folded the review statistics of {} minutes", total);
         }

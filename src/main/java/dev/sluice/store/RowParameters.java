@@ -46,6 +46,8 @@ public class RowParameters extends DefaultSqlPrepareStatementStrategy {
     private final Map<String, Optional<List<String>>> plainNames = new ConcurrentHashMap<>();
     private final BiFunction<String, Integer, Set<String>> fieldsOfVersion;
     private final Function<String, Set<String>> fieldsOfAnyVersion;
+    /** By event type, then schema version: asked once each, as a row's binding is on the consumer's hot path. */
+    private final Map<String, Map<Integer, Declared>> declared = new ConcurrentHashMap<>();
 
     /** With the payload fields declared by an event type's version, and by any version of the type. */
     public RowParameters(BiFunction<String, Integer, Set<String>> fieldsOfVersion,
@@ -63,7 +65,8 @@ public class RowParameters extends DefaultSqlPrepareStatementStrategy {
         }
         String type = String.valueOf(row.get(EventRows.EVENT_TYPE));
         int version = row.get(EventRows.SCHEMA_VERSION) instanceof Number number ? number.intValue() : -1;
-        Declared declared = new Declared(fieldsOfVersion.apply(type, version), fieldsOfAnyVersion.apply(type));
+        Declared declared = this.declared.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).computeIfAbsent(version,
+                v -> new Declared(fieldsOfVersion.apply(type, v), fieldsOfAnyVersion.apply(type)));
         List<Object> values = new ArrayList<>(names.get().size());
         for (String name : names.get()) {
             if (declared.byAnotherVersionOnly(name) && !EventRows.isEnvelope(name)) {

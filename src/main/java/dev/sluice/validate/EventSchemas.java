@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,8 +28,6 @@ public final class EventSchemas {
     private static final Pattern FILE_NAME = Pattern.compile("(?<type>[a-z0-9_]+)\\.v(?<version>\\d+)\\.schema\\.json");
 
     private final Map<String, JsonSchema> schemasByTypeAndVersion;
-    /** By type ("review_created") and by type and version ("review_created v2"). */
-    private final Map<String, Set<String>> fieldsByKey = new ConcurrentHashMap<>();
 
     private EventSchemas(Map<String, JsonSchema> schemasByTypeAndVersion) {
         this.schemasByTypeAndVersion = schemasByTypeAndVersion;
@@ -66,21 +63,18 @@ public final class EventSchemas {
      * even when an event lacks it, to be bound as NULL.
      */
     public Set<String> fields(String eventType) {
-        return fieldsByKey.computeIfAbsent(eventType, type -> {
-            Set<String> fields = new TreeSet<>();
-            schemasByTypeAndVersion.forEach((key, schema) -> {
-                if (key.startsWith(type + " v")) {
-                    fields.addAll(properties(schema));
-                }
-            });
-            return Set.copyOf(fields);
+        Set<String> fields = new TreeSet<>();
+        schemasByTypeAndVersion.forEach((key, schema) -> {
+            if (key.startsWith(eventType + " v")) {
+                fields.addAll(properties(schema));
+            }
         });
+        return Set.copyOf(fields);
     }
 
     /** The payload fields one schema version of the type declares; none for a version nobody declared. */
     public Set<String> fields(String eventType, int schemaVersion) {
-        return fieldsByKey.computeIfAbsent(key(eventType, schemaVersion),
-                key -> find(eventType, schemaVersion).map(EventSchemas::properties).orElse(Set.of()));
+        return find(eventType, schemaVersion).map(EventSchemas::properties).orElse(Set.of());
     }
 
     private static Set<String> properties(JsonSchema schema) {

@@ -71,7 +71,7 @@ class SecuredKafkaIntegrationTest {
     @Test
     @Order(1)
     void theLoadGeneratorSignsInFromTheEnvironmentAndEveryEventIsWritten() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
 
         int exit = runLoadGenerator("--bootstrap=" + KAFKA.bootstrapServers(), "--topic=events.main", "--rate=0",
                 "--max-events=" + EVENTS, "--duration=5m", "--duplicate-percent=0", "--invalid-percent=0", "--seed=7");

@@ -85,7 +85,7 @@ class HawtioConsoleBrowserTest {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         profile = Files.createTempDirectory("sluice-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
 import dev.sluice.tools.ReviewEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,7 @@ class DeadLetterWriteFailureIntegrationTest {
 
     @Test
     void aDeadLetterThatCannotBeWrittenIsReplacedByAMinimalOneAndTheStreamGoesOn() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         // A dead-letter row PostgreSQL refuses for a reason that is not an outage, whatever Sluice does with the text.
         jdbc.execute("""
                 CREATE OR REPLACE FUNCTION refuse_cursed_dead_letter() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import java.util.UUID;
 
 import dev.sluice.support.KafkaOffsets;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.support.Reconciliation;
 import dev.sluice.tools.LoadGenerator;
 import dev.sluice.tools.ReviewEvents;
@@ -45,7 +46,7 @@ class BisectedBatchIntegrationTest {
 
     @Test
     void oneRefusedRowInAFullBatchCostsAtMostTwentyStoreTransactions() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         camel.getRouteController().stopRoute("ingest");
         try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
             for (int i = 0; i < BATCH; i++) {

@@ -70,7 +70,7 @@ class UnroutableEventTypeIntegrationTest {
 
     @BeforeEach
     void emptyTables() {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
     }
 
     @Test

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.support.ConsoleTee;
 import dev.sluice.support.Patience;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.tools.LoadGenerator;
 import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.producer.Producer;
@@ -77,7 +78,7 @@ class ObservabilityIntegrationTest {
 
     @BeforeAll
     void sendTraffic() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         producer = LoadGenerator.createProducer(broker.getBrokersAsString());
         byte[] valid = ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-" + UUID.randomUUID(), 5, PAYLOAD_TEXT);
         send(valid);

@@ -41,7 +41,7 @@ abstract class ReconciliationScenarios {
 
     @BeforeEach
     void startClean() {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         producer = LoadGenerator.createProducer(bootstrapServers());
         offsets = new KafkaOffsets(bootstrapServers());
     }

@@ -84,7 +84,7 @@ class RouteReloadIntegrationTest {
 
     @BeforeEach
     void startClean() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         producer = LoadGenerator.createProducer(broker.getBrokersAsString());
         shippedStore = Files.readString(STORE);
         shippedTuning = Files.readString(TUNING);

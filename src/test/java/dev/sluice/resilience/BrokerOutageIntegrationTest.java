@@ -58,7 +58,7 @@ class BrokerOutageIntegrationTest {
 
     @Test
     void brokerUnreachableMidPollLosesNothingAndDeadLettersNothingHealthy() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         CompletableFuture<LoadGenerator.Summary> load = CompletableFuture.supplyAsync(() -> {
             try (Producer<String, byte[]> producer = LoadGenerator.createProducer(bootstrap())) {
                 return LoadGenerator.run(new LoadGenerator.Options(bootstrap(), "events.main", 300, Duration.ofSeconds(20),

@@ -64,7 +64,7 @@ class DatabaseOutageIntegrationTest {
 
     @Test
     void databaseOutageUnderLoadLosesNothingDeadLettersNothingHealthyAndRecovers() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         List<String> transitions = new CopyOnWriteArrayList<>();
         databaseCircuitBreaker.getEventPublisher()
                 .onStateTransition(event -> transitions.add(event.getStateTransition().name()));

@@ -47,7 +47,7 @@ class PoisonMessagesIntegrationTest {
 
     @Test
     void everyPoisonRecordAndOnlyPoisonLandsInTheDeadLetterChannelOnceWithItsReasonAndBytes() throws Exception {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         List<byte[]> poison = new ArrayList<>();
         for (Defect defect : Defect.values()) {
             for (int i = 0; i < EACH_DEFECT; i++) {

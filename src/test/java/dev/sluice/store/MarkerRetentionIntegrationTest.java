@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.support.PipelineTables;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +31,7 @@ class MarkerRetentionIntegrationTest {
 
     @Test
     void markersOlderThanTheRetentionArePurgedInBatchesAndYoungerOnesStay() {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         // 2,500 markers from 20 days ago (three batches), 10 from 13 days ago, 10 from now.
         insertMarkers("old-", 2_500, "20 days");
         insertMarkers("kept-", 10, "13 days");

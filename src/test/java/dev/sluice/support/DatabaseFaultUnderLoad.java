@@ -33,7 +33,7 @@ public final class DatabaseFaultUnderLoad {
 
     /** Starts the load and returns once rows are being written: a fault nobody crosses tests nothing. */
     public void startLoad(long seed) {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         load = CompletableFuture.supplyAsync(() -> {
             try (Producer<String, byte[]> producer = LoadGenerator.createProducer(bootstrapServers)) {
                 return LoadGenerator.run(new LoadGenerator.Options(bootstrapServers, "events.main", 200,

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Patience;
+import dev.sluice.support.PipelineTables;
 import dev.sluice.tools.DeadLetterReplay.Result;
 import dev.sluice.tools.DeadLetterReplay.Selection;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -60,7 +61,7 @@ class DeadLetterReplayIntegrationTest {
 
     @BeforeEach
     void blockSomeReviews() {
-        jdbc.execute("TRUNCATE reviews, dlq_events, idempotency_markers");
+        jdbc.execute(PipelineTables.TRUNCATE_ALL);
         jdbc.execute("ALTER TABLE reviews DROP CONSTRAINT IF EXISTS replay_test_blocked");
         jdbc.execute("ALTER TABLE reviews ADD CONSTRAINT replay_test_blocked CHECK (review_text NOT LIKE 'blocked%') NOT VALID");
         producer = DeadLetterReplay.createProducer(broker.getBrokersAsString());
