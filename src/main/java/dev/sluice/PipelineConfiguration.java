@@ -24,6 +24,7 @@ import dev.sluice.store.MarkerRetention;
 import dev.sluice.store.ReviewStatsCompaction;
 import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.store.RowParameters;
+import dev.sluice.store.SupersededEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -132,6 +133,11 @@ class PipelineConfiguration {
     @Bean
     ReviewStatsCompaction reviewStatsCompaction(JdbcTemplate jdbcTemplate, MeterRegistry registry) {
         return new ReviewStatsCompaction(jdbcTemplate, registry);
+    }
+
+    @Bean
+    SupersededEvents supersededEvents(JdbcTemplate jdbcTemplate) {
+        return new SupersededEvents(jdbcTemplate);
     }
 
     @Bean

@@ -18,6 +18,7 @@ import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.store.PostgresMessageIdRepository;
 import dev.sluice.store.RowParameters;
+import dev.sluice.store.SupersededEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -59,6 +60,10 @@ public final class CliBeans {
     public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, String groupId) {
         return new PostgresMessageIdRepository(new JdbcTemplate(dataSource), groupId,
                 timer("insert_idempotency_markers"));
+    }
+
+    public static SupersededEvents supersededEvents(DataSource dataSource) {
+        return new SupersededEvents(new JdbcTemplate(dataSource));
     }
 
     public static PipelineMetrics pipelineMetrics() {

@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import dev.sluice.event.FailureReason;
 
 /**
  * What became of the events of one {@link IngestBatch}: written (with each event's {@code ts}, for the end-to-end
- * latency), found duplicate, or dead-lettered and why. Each outcome is added only once the transaction behind it has
+ * latency), found duplicate, superseded (claimed but changing nothing: {@code store.SupersededEvents}) by event type
+ * and reason, or dead-lettered and why. Each outcome is added only once the transaction behind it has
  * committed (a store chunk, one record's attempt, a dead letter's write), and read once the batch's offsets are
  * committed (the ingest route's {@code record-outcomes} step). A record that is read again is counted then.
  */
@@ -19,6 +21,11 @@ public final class BatchOutcomes {
     private final List<Instant> writtenEventTimes = new ArrayList<>();
     private int duplicates;
     private final Map<FailureReason, Integer> deadLetters = new EnumMap<>(FailureReason.class);
+    private final Map<Superseded, Integer> superseded = new HashMap<>();
+
+    /** Events of one type superseded for one reason ({@code conflict}, {@code stale}). */
+    public record Superseded(String eventType, String reason) {
+    }
 
     public synchronized void written(Instant eventTime) {
         writtenEventTimes.add(eventTime);
@@ -26,6 +33,12 @@ public final class BatchOutcomes {
 
     public synchronized void duplicates(int count) {
         duplicates += count;
+    }
+
+    public synchronized void superseded(String eventType, String reason, int count) {
+        if (count > 0) {
+            superseded.merge(new Superseded(eventType, reason), count, Integer::sum);
+        }
     }
 
     public synchronized void deadLettered(FailureReason reason) {
@@ -44,7 +57,12 @@ public final class BatchOutcomes {
         return Map.copyOf(deadLetters);
     }
 
+    public synchronized Map<Superseded, Integer> superseded() {
+        return Map.copyOf(superseded);
+    }
+
     public synchronized int count() {
-        return writtenEventTimes.size() + duplicates + deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+        return writtenEventTimes.size() + duplicates + deadLetters.values().stream().mapToInt(Integer::intValue).sum()
+                + superseded.values().stream().mapToInt(Integer::intValue).sum();
     }
 }

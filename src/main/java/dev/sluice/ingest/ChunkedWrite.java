@@ -58,8 +58,7 @@ public class ChunkedWrite implements CamelContextAware {
         BatchProgress progress = slice.batch().progress();
         // A template per call: a kept one outlives a Camel context restart and sends to a direct endpoint nobody reads.
         try (ProducerTemplate producer = camel.createProducerTemplate()) {
-            Chunks chunks = new Chunks(producer, "direct:" + StoreRoutes.routeId(slice.eventType()), split,
-                    slice.batch().outcomes());
+            Chunks chunks = new Chunks(producer, slice.eventType(), split, slice.batch().outcomes());
             List<Map<String, Object>> rows = slice.rows();
             List<Exchange> records = slice.records();
             for (int from = 0; from < rows.size(); ) {
@@ -77,13 +76,15 @@ public class ChunkedWrite implements CamelContextAware {
     /** Where a type's chunks go, the exchange each attempt is copied from, and the outcomes of their batch. */
     private final class Chunks {
         private final ProducerTemplate producer;
+        private final String eventType;
         private final String endpoint;
         private final Exchange split;
         private final BatchOutcomes outcomes;
 
-        Chunks(ProducerTemplate producer, String endpoint, Exchange split, BatchOutcomes outcomes) {
+        Chunks(ProducerTemplate producer, String eventType, Exchange split, BatchOutcomes outcomes) {
             this.producer = producer;
-            this.endpoint = endpoint;
+            this.eventType = eventType;
+            this.endpoint = "direct:" + StoreRoutes.routeId(eventType);
             this.split = split;
             this.outcomes = outcomes;
         }
@@ -98,7 +99,8 @@ public class ChunkedWrite implements CamelContextAware {
             long took = System.nanoTime() - started;
             if (failure == null) {
                 // Returned without a failure: the attempt's transaction has committed.
-                chunk.firstSeen().forEach(row -> outcomes.written(EventRows.eventTime(row)));
+                chunk.applied().forEach(row -> outcomes.written(EventRows.eventTime(row)));
+                outcomes.superseded(eventType, chunk.supersededReason(), chunk.superseded());
                 outcomes.duplicates(chunk.duplicates());
                 chunkSize.wrote(rows.size(), took);
                 return;

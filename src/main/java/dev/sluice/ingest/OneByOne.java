@@ -13,6 +13,7 @@ import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.event.Correlation;
 import dev.sluice.event.FailureReason;
 import dev.sluice.store.EventRows;
+import dev.sluice.store.SupersededEvents;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -104,13 +105,15 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         }
     }
 
-    /** Written, a duplicate, or dead-lettered: read off the finished exchange of one record. */
+    /** Written, a duplicate, superseded or dead-lettered: read off the finished exchange of one record. */
     static void count(Exchange done, BatchOutcomes outcomes) {
         String reason = done.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
         if (reason != null) {
             outcomes.deadLettered(FailureReason.valueOf(reason.toUpperCase(Locale.ROOT)));
         } else if (done.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)) {
             outcomes.duplicates(1);
+        } else if (done.getMessage().getBody() instanceof SupersededEvents.Superseded superseded) {
+            outcomes.superseded(superseded.eventType(), superseded.reason(), 1);
         } else if (done.getMessage().getBody() instanceof Map<?, ?> row) {
             @SuppressWarnings("unchecked")
             Map<String, Object> written = (Map<String, Object>) row;

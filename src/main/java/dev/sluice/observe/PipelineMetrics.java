@@ -36,15 +36,19 @@ import org.apache.camel.support.EventNotifierSupport;
 public class PipelineMetrics extends EventNotifierSupport {
 
     /** Results of a consumed event, the {@code result} label of {@code events_processed_total}. */
-    public static final Set<String> RESULTS = Set.of("success", "duplicate", "dlq", "retry_exhausted");
+    public static final Set<String> RESULTS = Set.of("success", "duplicate", "superseded", "dlq",
+            "retry_exhausted");
 
-    private static final Pattern STATEMENT = Pattern.compile("^\\s*(insert\\s+into|update|delete\\s+from|select\\b.*?\\bfrom)\\s+(\\w+)",
+    /** A change's statement is wrapped in {@code WITH applied AS (...)}: it is named by the statement inside. */
+    private static final Pattern STATEMENT = Pattern.compile("^\\s*(?:with\\s+\\w+\\s+as\\s*\\(\\s*)?"
+            + "(insert\\s+into|update|delete\\s+from|select\\b.*?\\bfrom)\\s+(\\w+)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final MeterRegistry registry;
     private final Counter consumed;
     private final Map<String, Counter> processedByResult = new ConcurrentHashMap<>();
     private final Map<FailureReason, Counter> deadLettersByReason = new ConcurrentHashMap<>();
+    private final Map<BatchOutcomes.Superseded, Counter> superseded = new ConcurrentHashMap<>();
     private final Counter retries;
     private final Timer processingDuration;
     private final Timer endToEndLatency;
@@ -111,6 +115,13 @@ public class PipelineMetrics extends EventNotifierSupport {
             deadLettersByReason.get(reason).increment(count);
             processedByResult.get(reason == FailureReason.RETRIES_EXHAUSTED ? "retry_exhausted" : "dlq")
                     .increment(count);
+        });
+        outcomes.superseded().forEach((kind, count) -> {
+            superseded.computeIfAbsent(kind, k -> Counter.builder("events.superseded").tag("event_type", k.eventType())
+                    .tag("reason", k.reason()).description("Events claimed that changed nothing, by event type and "
+                            + "reason (conflict: created before; stale: older than the row)").register(registry))
+                    .increment(count);
+            processedByResult.get("superseded").increment(count);
         });
         List<Instant> written = outcomes.writtenEventTimes();
         processedByResult.get("duplicate").increment(outcomes.duplicates());

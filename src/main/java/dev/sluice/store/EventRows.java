@@ -25,9 +25,12 @@ public final class EventRows {
     public static final String TS = "ts";
     public static final String EVENT_TYPE = "event_type";
     public static final String SCHEMA_VERSION = "schema_version";
+    public static final String SOURCE_TOPIC = "source_topic";
+    public static final String SOURCE_PARTITION = "source_partition";
+    public static final String SOURCE_OFFSET = "source_offset";
 
     private static final List<String> ENVELOPE = List.of("event_id", "event_type", "key", "ts", "schema_version");
-    private static final List<String> LINEAGE = List.of("source_topic", "source_partition", "source_offset");
+    private static final List<String> LINEAGE = List.of(SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET);
 
     /** A row's event id, the one-record path's idempotency key (plain Java, like StoreChunk.ANY_FIRST_SEEN). */
     public static final Expression EVENT_ID_OF_ROW = new ExpressionAdapter() {
@@ -63,9 +66,9 @@ public final class EventRows {
         for (String name : ENVELOPE) {
             row.put(name, event.get(name));
         }
-        row.put("source_topic", record.getHeader(KafkaConstants.TOPIC));
-        row.put("source_partition", record.getHeader(KafkaConstants.PARTITION));
-        row.put("source_offset", record.getHeader(KafkaConstants.OFFSET));
+        row.put(SOURCE_TOPIC, record.getHeader(KafkaConstants.TOPIC));
+        row.put(SOURCE_PARTITION, record.getHeader(KafkaConstants.PARTITION));
+        row.put(SOURCE_OFFSET, record.getHeader(KafkaConstants.OFFSET));
         return row;
     }
 }

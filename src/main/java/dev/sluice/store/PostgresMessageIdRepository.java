@@ -52,11 +52,11 @@ public class PostgresMessageIdRepository extends ServiceSupport implements Idemp
     }
 
     /**
-     * The claim step of the batch path: marks every event of the chunk as seen and returns the rows of those seen for
-     * the first time, in order (a repeat inside the chunk counts as seen), which the sink then writes. A racing
+     * The claim step of the batch path: marks every event of the chunk as seen and tells the chunk which rows were seen
+     * for the first time, in order (a repeat inside the chunk counts as seen), which the sink then writes. A racing
      * consumer with the same ids waits on the markers' keys instead of writing twice.
      */
-    public List<Map<String, Object>> claimFirstSeen(@Body StoreChunk chunk) {
+    public void claimFirstSeen(@Body StoreChunk chunk) {
         List<Map<String, Object>> rows = chunk.rows();
         String[] ids = new String[rows.size()];
         for (int i = 0; i < ids.length; i++) {
@@ -71,7 +71,6 @@ public class PostgresMessageIdRepository extends ServiceSupport implements Idemp
             }
         }
         chunk.claimed(firstSeen);
-        return firstSeen;
     }
 
     @Override

@@ -57,10 +57,15 @@ public final class BaselineConsumer {
 
     static final String MARK = "INSERT INTO idempotency_markers (processor_name, message_id) "
             + "SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING message_id";
-    /** The columns and conflict rule of routes-yaml/event-types/review_created.camel.yaml. */
+    /**
+     * The columns of routes-yaml/event-types/review_created.camel.yaml, the row's position (version_*) being the
+     * event's own. Insert-only: a second creation for a review is skipped, where Sluice also fills in a row that an
+     * update made first; the load generator's reviews are all new, so both write the same rows.
+     */
     static final String INSERT_REVIEW = "INSERT INTO reviews (review_id, user_key, rating, review_text, "
-            + "reviewed_at, event_id, source_topic, source_partition, source_offset) "
-            + "VALUES (?, ?, ?, ?, CAST(? AS timestamptz), CAST(? AS uuid), ?, ?, ?) ON CONFLICT (review_id) DO NOTHING";
+            + "reviewed_at, event_id, source_topic, source_partition, source_offset, version_at, version_partition, "
+            + "version_offset) VALUES (?, ?, ?, ?, CAST(? AS timestamptz), CAST(? AS uuid), ?, ?, ?, "
+            + "CAST(? AS timestamptz), ?, ?) ON CONFLICT (review_id) DO NOTHING";
     private static final String INSERT_DEAD_LETTER = "INSERT INTO dlq_events (reason, exception_class, "
             + "exception_message, event_id, source_topic, source_partition, source_offset, record_key, original_value, "
             + "attempts, first_failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, now()) "
@@ -211,6 +216,9 @@ public final class BaselineConsumer {
         insert.setString(7, valid.record.topic());
         insert.setInt(8, valid.record.partition());
         insert.setLong(9, valid.record.offset());
+        insert.setString(10, (String) valid.event.get("ts"));
+        insert.setInt(11, valid.record.partition());
+        insert.setLong(12, valid.record.offset());
         insert.addBatch();
     }
 

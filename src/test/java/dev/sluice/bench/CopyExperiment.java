@@ -57,8 +57,9 @@ public final class CopyExperiment {
             + " (processor_name, message_id) SELECT '" + PROCESSOR + "', event_id::text FROM review_staging"
             + " ON CONFLICT DO NOTHING RETURNING message_id)"
             + " INSERT INTO reviews (review_id, user_key, rating, review_text, reviewed_at, event_id, source_topic,"
-            + " source_partition, source_offset) SELECT s.review_id, s.user_key, s.rating, s.review_text,"
-            + " s.reviewed_at, s.event_id, s.source_topic, s.source_partition, s.source_offset"
+            + " source_partition, source_offset, version_at, version_partition, version_offset)"
+            + " SELECT s.review_id, s.user_key, s.rating, s.review_text, s.reviewed_at, s.event_id, s.source_topic,"
+            + " s.source_partition, s.source_offset, s.reviewed_at, s.source_partition, s.source_offset"
             + " FROM review_staging s JOIN claimed c ON c.message_id = s.event_id::text"
             + " ON CONFLICT (review_id) DO NOTHING";
     /** PostgreSQL's binary timestamps count microseconds from 2000-01-01. */
@@ -178,6 +179,9 @@ public final class CopyExperiment {
                 insert.setString(7, "bench.copy");
                 insert.setInt(8, row.partition());
                 insert.setLong(9, row.offset());
+                insert.setTimestamp(10, Timestamp.from(row.reviewedAt()));
+                insert.setInt(11, row.partition());
+                insert.setLong(12, row.offset());
                 insert.addBatch();
             }
             insert.executeBatch();

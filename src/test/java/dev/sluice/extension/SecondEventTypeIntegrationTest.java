@@ -85,7 +85,7 @@ class SecondEventTypeIntegrationTest {
                     {"type": "object", "required": ["order_id", "amount_cents"],
                      "properties": {"order_id": {"type": "string", "minLength": 1},
                                     "amount_cents": {"type": "integer", "minimum": 0}}}""");
-            // The whole of an event type's route: its name and its INSERT; the store route template does the rest.
+            // The whole of an event type's route: its name, table, key and INSERT; the store route template does the rest.
             Files.writeString(routes.resolve("event-types/order_placed.camel.yaml"), """
                     - templatedRoute:
                         routeTemplateRef: store-event-type
@@ -93,7 +93,11 @@ class SecondEventTypeIntegrationTest {
                         parameters:
                           - name: eventType
                             value: order_placed
-                          - name: insert
+                          - name: table
+                            value: orders_test
+                          - name: key
+                            value: order_id
+                          - name: write
                             value: >-
                               INSERT INTO orders_test (order_id, user_key, amount_cents, event_id)
                               VALUES (:#order_id, :#key, :#amount_cents, CAST(:#event_id AS uuid))

@@ -86,9 +86,10 @@ class ReviewStatsIntegrationTest {
                 insertReview(minute.plusSeconds(rating), rating + statement % 2);
             }
             jdbc.update("INSERT INTO reviews (review_id, user_key, rating, review_text, reviewed_at, event_id,"
-                    + " source_topic, source_partition, source_offset) SELECT 'c-' || g, 'u', 1 + g % 5, 't',"
-                    + " to_timestamp(?) + g * interval '1 second', gen_random_uuid(), 'test', 0, g"
-                    + " FROM generate_series(?, ?) g", minute.getEpochSecond(), statement * 100 + 1000,
+                    + " source_topic, source_partition, source_offset, version_at, version_partition, version_offset)"
+                    + " SELECT 'c-' || g, 'u', 1 + g % 5, 't', to_timestamp(?) + g * interval '1 second',"
+                    + " gen_random_uuid(), 'test', 0, g, to_timestamp(?) + g * interval '1 second', 0, g"
+                    + " FROM generate_series(?, ?) g", minute.getEpochSecond(), minute.getEpochSecond(), statement * 100 + 1000,
                     statement * 100 + 1099);
         }
         List<Map<String, Object>> before = jdbc.queryForList(STATISTICS);
@@ -104,8 +105,9 @@ class ReviewStatsIntegrationTest {
 
     private void insertReview(Instant at, int rating) {
         jdbc.update("INSERT INTO reviews (review_id, user_key, rating, review_text, reviewed_at, event_id, source_topic,"
-                + " source_partition, source_offset) VALUES (?, 'u', ?, 't', to_timestamp(?), gen_random_uuid(),"
-                + " 'test', 0, 0)", "c-" + UUID.randomUUID(), Math.min(5, rating), at.getEpochSecond());
+                + " source_partition, source_offset, version_at, version_partition, version_offset) VALUES (?, 'u', ?,"
+                + " 't', to_timestamp(?), gen_random_uuid(), 'test', 0, 0, to_timestamp(?), 0, 0)",
+                "c-" + UUID.randomUUID(), Math.min(5, rating), at.getEpochSecond(), at.getEpochSecond());
     }
 
     private Map<String, Object> minute(Instant minute) {

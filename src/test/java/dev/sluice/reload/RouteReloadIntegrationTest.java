@@ -127,7 +127,7 @@ class RouteReloadIntegrationTest {
                 new BrokenEdit(STORE, shippedStore.replace("    parameters:", "    parameters: [ unclosed"), "unclosed"),
                 new BrokenEdit(STORE, shippedStore.replace("routeTemplateRef: store-event-type",
                         "routeTemplateRef: no-such-template"), "no-such-template"),
-                new BrokenEdit(STORE, shippedStore.replace("name: insert", "name: insret"), "insert"),
+                new BrokenEdit(STORE, shippedStore.replace("name: write", "name: wrtie"), "write"),
                 new BrokenEdit(TUNING, shippedTuning.replace("# max-events-per-second: 5000",
                         "max-events-per-second: lots"), "max-events-per-second"));
         for (BrokenEdit edit : brokenEdits) {
@@ -138,8 +138,9 @@ class RouteReloadIntegrationTest {
             assertThat(reloads.last()).containsEntry("result", "rejected").containsEntry("file", edit.file().toString());
             assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
             assertThat(camel.getRoutes()).extracting(Route::getRouteId)
-                    .containsExactlyInAnyOrder("ingest", "ingest-one", "store-review_created", "dead-letter",
-                            "dead-letter-record", "dead-letter-minimal");
+                    .containsExactlyInAnyOrder("ingest", "ingest-one", "store-review_created",
+                            "store-review_updated", "store-review_deleted", "dead-letter", "dead-letter-record",
+                            "dead-letter-minimal");
             assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(
                     camel.getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));
             // Still the shipped behaviour: the text is written as sent, nothing is dead-lettered.
@@ -184,7 +185,11 @@ class RouteReloadIntegrationTest {
                     parameters:
                       - name: eventType
                         value: %1$s
-                      - name: insert
+                      - name: table
+                        value: reviews
+                      - name: key
+                        value: review_id
+                      - name: write
                         value: INSERT INTO reviews (review_id) VALUES (:#review_id) ON CONFLICT DO NOTHING
                 """;
         applyEdit(eventType, probe.formatted("probe"));

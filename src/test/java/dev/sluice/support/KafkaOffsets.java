@@ -19,6 +19,17 @@ public final class KafkaOffsets implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
+    /**
+     * Whether the group has settled with this many members, each holding its partitions: records produced from then
+     * on are read by one consumer each, with no rebalance failing a batch's commit (and its events read again).
+     */
+    public boolean isStable(String group, int members) throws ExecutionException, InterruptedException {
+        var description = admin.describeConsumerGroups(java.util.List.of(group)).all().get().get(group);
+        return description.state() == org.apache.kafka.common.ConsumerGroupState.STABLE
+                && description.members().size() == members
+                && description.members().stream().allMatch(member -> !member.assignment().topicPartitions().isEmpty());
+    }
+
     /** Log-end offset of every partition of the topic. */
     public Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
         var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
