@@ -32,7 +32,15 @@ public record SluiceProperties(
         @Valid @NotNull CircuitBreaker circuitBreaker,
         @Valid @NotNull Database database,
         @Valid @NotNull DeadLetter deadLetter,
-        @Valid @NotNull Idempotency idempotency) {
+        @Valid @NotNull Idempotency idempotency,
+        @Valid @NotNull Backfill backfill) {
+
+    /**
+     * A file to backfill instead of reading the topic (empty: none; see dev.sluice.backfill), read in batches of
+     * {@code batchSize} lines, with a progress line every {@code progressInterval}.
+     */
+    public record Backfill(String file, @Positive int batchSize, @NotNull Duration progressInterval) {
+    }
 
     public record Topics(@NotBlank String events, @NotBlank String deadLetter) {
     }

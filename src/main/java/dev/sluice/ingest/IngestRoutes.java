@@ -10,9 +10,12 @@ import org.springframework.stereotype.Component;
 /**
  * The ingest orchestration, top to bottom as the pipeline it is:
  * <pre>
- *   events topic -> admit -> dead-letter the rejected -> throttle -> store by event type, in chunks
- *                -> await the dead letters -> commit offsets -> record outcomes -> re-read what was deferred
+ *   events topic -> write the batch -> commit offsets -> record outcomes -> re-read what was deferred
+ *   write-batch:    admit -> dead-letter the rejected -> throttle -> store by event type, in chunks
+ *                   -> await the dead letters
  * </pre>
+ * {@value #WRITE_BATCH} is its own route because a file's backfill ({@code dev.sluice.backfill.BackfillRoutes}) writes
+ * its batches through it too, with a checkpoint in place of the commit.
  * The order is the guarantee (offsets are committed only after every record of the batch was written or
  * dead-lettered), so it lives here, in Java, where a live edit of {@code routes-yaml/} cannot move it. What operators
  * tune stays configuration: batch sizes, threads and timeouts ({@code sluice.consumer.*}), the throttle's rate
@@ -27,6 +30,8 @@ public class IngestRoutes extends RouteBuilder {
 
     public static final String INGEST = "ingest";
     public static final String INGEST_ONE = "ingest-one";
+    /** A batch's writes, from admission to its dead letters: the stream's and the file backfill's. */
+    public static final String WRITE_BATCH = "direct:write-batch";
 
     @Override
     public void configure() {
@@ -37,6 +42,13 @@ public class IngestRoutes extends RouteBuilder {
                 // breakOnFirstError) reconnects and reads it again from the committed offsets. Records are
                 // dead-lettered one by one on ingest-one, never as a batch.
                 .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .to(WRITE_BATCH).id("write")
+                .bean("kafkaBatch", "commitOffsets").id("commit-offsets")
+                .bean("pipelineMetrics", "recordOutcomes").id("record-outcomes")
+                .bean("kafkaBatch", "rereadDeferred").id("reread-deferred");
+
+        from(WRITE_BATCH).routeId("write-batch")
+                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
                 .bean("batchAdmission").id("admit")
                 // Started now, awaited before the commit: they run while the batch is written.
                 .bean("oneByOne", "deadLetterRejected").id("dead-letter-rejected")
@@ -46,10 +58,7 @@ public class IngestRoutes extends RouteBuilder {
                     // refuses is alone, and that row goes to ingest-one. An unavailable database fails the batch.
                     .bean("chunkedWrite").id("write-in-chunks")
                 .end()
-                .bean("oneByOne", "awaitDeadLetters").id("await-dead-letters")
-                .bean("kafkaBatch", "commitOffsets").id("commit-offsets")
-                .bean("pipelineMetrics", "recordOutcomes").id("record-outcomes")
-                .bean("kafkaBatch", "rereadDeferred").id("reread-deferred");
+                .bean("oneByOne", "awaitDeadLetters").id("await-dead-letters");
 
         // One record at a time, under the dead-letter channel: permanent failures are dead-lettered at once with the
         // record's bytes, transient ones redelivered with exponential backoff and jitter (sluice.redelivery.*) first.

@@ -2,7 +2,6 @@ package dev.sluice.tools;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -33,14 +32,7 @@ public final class LoadGenerator {
                           int hotKeyPercent, double duplicatePercent, double invalidPercent, long seed) {
 
         public static Options parse(String... args) {
-            Map<String, String> given = new HashMap<>();
-            for (String arg : args) {
-                String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-                if (pair.length != 2) {
-                    throw new IllegalArgumentException("Expected --name=value, got " + arg);
-                }
-                given.put(pair[0], pair[1]);
-            }
+            Map<String, String> given = Arguments.parse(args);
             return new Options(
                     given.getOrDefault("bootstrap", System.getenv().getOrDefault("SLUICE_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")),
                     given.getOrDefault("topic", "events.main"),

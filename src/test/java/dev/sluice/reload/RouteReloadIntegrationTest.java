@@ -138,9 +138,9 @@ class RouteReloadIntegrationTest {
             assertThat(reloads.last()).containsEntry("result", "rejected").containsEntry("file", edit.file().toString());
             assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
             assertThat(camel.getRoutes()).extracting(Route::getRouteId)
-                    .containsExactlyInAnyOrder("ingest", "ingest-one", "store-review_created",
+                    .containsExactlyInAnyOrder("ingest", "write-batch", "ingest-one", "store-review_created",
                             "store-review_updated", "store-review_deleted", "dead-letter", "dead-letter-record",
-                            "dead-letter-minimal");
+                            "dead-letter-minimal", "backfill");
             assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(
                     camel.getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));
             // Still the shipped behaviour: the text is written as sent, nothing is dead-lettered.

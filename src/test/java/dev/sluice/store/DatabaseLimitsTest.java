@@ -46,6 +46,7 @@ class DatabaseLimitsTest {
                 new SluiceProperties.Database(Duration.ofSeconds(10), Duration.ofSeconds(5), transactionTimeout,
                         Duration.ofSeconds(20)),
                 new SluiceProperties.DeadLetter(1_000_000),
-                new SluiceProperties.Idempotency(Duration.ofDays(14), Duration.ofMinutes(10)));
+                new SluiceProperties.Idempotency(Duration.ofDays(14), Duration.ofMinutes(10)),
+                new SluiceProperties.Backfill("", 500, Duration.ofSeconds(5)));
     }
 }
