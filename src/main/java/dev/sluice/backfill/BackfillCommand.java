@@ -109,8 +109,8 @@ public class BackfillCommand implements ApplicationRunner, CamelContextConfigura
             });
             if (done.getException() != null) {
                 log.error("Backfill of {} stopped", file, done.getException());
-                out.printf("backfill %s stopped: %s. Done so far is kept; the same command resumes after the last"
-                        + " checkpoint.%n", file, done.getException().getMessage());
+                out.printf("backfill %s stopped: %s. What was done is kept; the same command resumes after the last"
+                        + " checkpoint.%n", file, rootCause(done.getException()));
                 return 1;
             }
             lastRun = run.totals();
@@ -121,6 +121,15 @@ public class BackfillCommand implements ApplicationRunner, CamelContextConfigura
             out.printf("backfill %s failed: %s%n", file, e);
             return 1;
         }
+    }
+
+    /** The innermost cause, which says what went wrong (the layers above it are Camel's splits). */
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private BackfillRun open(Path file) throws Exception {

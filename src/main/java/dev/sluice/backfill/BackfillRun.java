@@ -13,6 +13,7 @@ import dev.sluice.ingest.BatchOutcomes;
 import dev.sluice.ingest.IngestBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.ExpressionAdapter;
 
 /**
@@ -88,7 +89,10 @@ public final class BackfillRun implements AutoCloseable {
         duplicates += outcomes.duplicates();
         superseded += outcomes.superseded().values().stream().mapToInt(Integer::intValue).sum();
         deadLettered += outcomes.deadLetters().values().stream().mapToInt(Integer::intValue).sum();
-        checkpoints.save(file, size, events.linesRead());
+        // The batch's own last line, not the reader's: the split reads a batch ahead (to know which one is last).
+        List<Exchange> records = batch.records();
+        checkpoints.save(file, size,
+                records.get(records.size() - 1).getMessage().getHeader(KafkaConstants.OFFSET, Long.class));
         long now = System.nanoTime();
         if (now - lastProgress >= progressEveryNanos) {
             out.println(progressLine(now));

@@ -10,13 +10,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.tools.EventFileWriter;
 import dev.sluice.tools.ReviewEvents;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -24,6 +27,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A file backfilled through the stream's own rules: every unique valid event becomes a row, every duplicate is
@@ -43,6 +47,9 @@ class BackfillIntegrationTest {
     BackfillCommand command;
     @Autowired
     BackfillCheckpoints checkpoints;
+    @Autowired
+    @Qualifier("databaseCircuitBreaker")
+    CircuitBreaker breaker;
     @TempDir
     Path directory;
 
@@ -87,6 +94,46 @@ class BackfillIntegrationTest {
         assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(written.uniqueValid());
         assertThat(PipelineTables.count(jdbc, "dlq_events WHERE source_topic = '" + topic + "'"))
                 .isEqualTo(written.invalid() + hostile);
+    }
+
+    @Test
+    void aRunStoppedByTheDatabaseKeepsItsCheckpointBeforeTheBatchThatFailedAndTheNextRunFinishesIt()
+            throws IOException {
+        // The database refuses line 1,300's event as if it were away: its batch (lines 1,001 to 1,500) fails.
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION refuse_stop() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'database away' USING ERRCODE = '08006'; END $$""");
+        jdbc.execute("CREATE TRIGGER refuse_stop BEFORE INSERT ON reviews FOR EACH ROW"
+                + " WHEN (NEW.review_id = 'r-stop') EXECUTE FUNCTION refuse_stop()");
+        Path file = directory.resolve("stopped.ndjson");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int line = 1; line <= 2_000; line++) {
+                out.write(ReviewEvents.valid(UUID.randomUUID(), "user:" + line, line == 1_300 ? "r-stop" : "r-" + line,
+                        1 + line % 5, "line " + line));
+                out.write('\n');
+            }
+        }
+        try {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int code = command.printingTo(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8)).backfill(file);
+            System.out.print(printed.toString(StandardCharsets.UTF_8));
+
+            assertThat(code).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("stopped").contains("resumes");
+            // Not the reader's position: it read a batch ahead.
+            assertThat(checkpoints.linesDone(file, Files.size(file))).isEqualTo(1_000);
+            assertThat(PipelineTables.count(jdbc, "reviews")).isBetween(1_000L, 1_299L);
+        } finally {
+            jdbc.execute("DROP TRIGGER refuse_stop ON reviews");
+        }
+        // The operator runs it again once the database is back: here, once the breaker that opened lets calls in.
+        await().atMost(Patience.PIPELINE).until(() -> breaker.getState() != CircuitBreaker.State.OPEN);
+
+        Map<String, Long> resumed = backfill(file);
+
+        assertThat(resumed.get("written") + resumed.get("duplicates")).isEqualTo(1_000);
+        assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(2_000);
+        assertThat(checkpoints.linesDone(file, Files.size(file))).isEqualTo(2_000);
     }
 
     @Test
