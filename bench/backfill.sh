@@ -78,7 +78,7 @@ done
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| file | $(numfmt --to=iec --suffix=B "$size") ($size bytes), NDJSON |"
+  echo "| file | $(numfmt --to=iec --round=nearest --suffix=B "$size") ($size bytes), NDJSON |"
   echo "| lines (events) | $events: $(value uniqueValid "$written") unique valid, $(value duplicates "$written") duplicates, $(value invalid "$written") invalid |"
   echo "| JVM | -Xmx$HEAP |"
   echo "| time (JVM launch to exit)${KILL_AFTER:+, resumed run} | $(awk -v ms="$ELAPSED_MS" 'BEGIN { printf "%.1f s", ms / 1000 }') |"

@@ -1,6 +1,8 @@
 package dev.sluice.validate;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -28,6 +30,9 @@ import org.slf4j.MDC;
  * {@link EventHeaders} set; anything else is a {@link RejectedEventException} whose message names the field.
  */
 public class EventValidator {
+
+    /** How far ahead of Sluice's clock an event's {@code ts} may be: producers' clocks drift a little. */
+    static final Duration MAX_AHEAD = Duration.ofHours(1);
 
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -65,7 +70,7 @@ public class EventValidator {
         // Set as soon as it is read, like the id: a dead letter names the type even when a later rule fails.
         message.setHeader(EventHeaders.EVENT_TYPE, eventType);
         requireText(event, "key");
-        requireTimestamp(event, "ts");
+        requireNotAhead(requireTimestamp(event, "ts"));
         int schemaVersion = requireInt(event, "schema_version");
         JsonNode payload = event.get("payload");
         if (payload == null || !payload.isObject()) {
@@ -119,12 +124,23 @@ public class EventValidator {
         return value.asText();
     }
 
-    private static void requireTimestamp(JsonNode event, String field) {
+    private static Instant requireTimestamp(JsonNode event, String field) {
         String value = requireText(event, field);
         try {
-            OffsetDateTime.parse(value);
+            return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw invalid(field + ": must be an ISO-8601 timestamp with an offset, e.g. 2026-01-31T12:00:00Z");
+        }
+    }
+
+    /**
+     * The event time decides which change of a row is newer (docs/write-modes.md), so one from the future would win
+     * over every real change after it: an update stamped next year would freeze its review. A producer's clock may be
+     * a little ahead; more than {@link #MAX_AHEAD} is refused.
+     */
+    private static void requireNotAhead(Instant ts) {
+        if (ts.isAfter(Instant.now().plus(MAX_AHEAD))) {
+            throw invalid("ts: more than " + MAX_AHEAD.toMinutes() + " minutes ahead of Sluice's clock");
         }
     }
 

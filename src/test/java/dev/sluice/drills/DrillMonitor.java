@@ -108,15 +108,19 @@ public final class DrillMonitor {
         long duplicates = rows - distinctEvents;
         // The per-minute statistics commit with their rows, so whatever the drill did they equal a recount.
         long statsOff = count(PipelineTables.STATS_MINUTES_OFF_RECOUNT);
+        // The load generator's reviews are all new: nothing it sends can be a conflict or stale, so produced = rows +
+        // dead letters, and any superseded event would be one the drill changed the outcome of.
+        long superseded = count("SELECT count(*) FROM superseded_events");
         String faultEnded = options.get("fault-ended-at");
         String recovery = faultEnded == null ? "n/a"
                 : String.format("%.1fs", (reconciledAt - Long.parseLong(faultEnded)) / 1000.0);
         boolean exact = rows == expected.uniqueValid && deadLetters == expected.invalid && lag == 0
-                && duplicates == 0 && healthyDeadLettered == 0 && statsOff == 0;
+                && duplicates == 0 && healthyDeadLettered == 0 && statsOff == 0 && superseded == 0;
         System.out.printf("%s drill=%s produced=%d (uniqueValid=%d duplicates=%d invalid=%d) rows=%d dlq=%d "
-                        + "duplicate_rows=%d healthy_dead_lettered=%d stats_off_recount=%d lag=%d peak_lag=%s recovery=%s%n",
+                        + "superseded=%d duplicate_rows=%d healthy_dead_lettered=%d stats_off_recount=%d lag=%d "
+                        + "peak_lag=%s recovery=%s%n",
                 exact ? "RECONCILED" : "NOT RECONCILED", options.getOrDefault("drill", "?"), expected.sent,
-                expected.uniqueValid, expected.duplicates, expected.invalid, rows, deadLetters, duplicates,
+                expected.uniqueValid, expected.duplicates, expected.invalid, rows, deadLetters, superseded, duplicates,
                 healthyDeadLettered, statsOff, lag, peakLag(), recovery);
         if (!exact) {
             System.out.println("Dead letters by reason: " + deadLettersByReason());

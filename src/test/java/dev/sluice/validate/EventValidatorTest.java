@@ -2,6 +2,8 @@ package dev.sluice.validate;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -70,5 +72,22 @@ class EventValidatorTest {
 
         assertThatThrownBy(() -> validator.validate(noTimestamp.getBytes(StandardCharsets.UTF_8), message))
                 .hasMessageStartingWith("ts: must be an ISO-8601 timestamp");
+    }
+
+    @Test
+    void anEventTimeFarAheadIsRefusedAndAClockALittleAheadIsNot() {
+        String stamped = "{\"event_id\":\"%s\",\"event_type\":\"review_created\",\"key\":\"user:1\",\"ts\":\"%s\","
+                + "\"schema_version\":1,\"payload\":{\"review_id\":\"r-1\",\"rating\":5,\"text\":\"t\"}}";
+        Instant now = Instant.now();
+
+        assertThatThrownBy(() -> validator.validate(stamped.formatted(UUID.randomUUID(), now.plus(Duration.ofDays(365)))
+                .getBytes(StandardCharsets.UTF_8), message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.INVALID))
+                .hasMessageStartingWith("ts: more than 60 minutes ahead");
+        assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), now.plus(Duration.ofMinutes(10)))
+                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
+        assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), "2019-05-01T00:00:00Z")
+                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
     }
 }
