@@ -51,8 +51,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The operators' console as a person sees it: Debian's headless Chromium opens Hawtio's Camel routes page on the
  * running app (local profile, no login), finds the pipeline's routes, and watches their exchange counters move after
- * traffic, then draws the ingest route's diagram. Leaves screenshots in {@code target/hawtio-routes.png} and
- * {@code target/hawtio-ingest-diagram.png}. Skipped where chromium or chromium-driver is not
+ * traffic, then draws the diagrams of the ingest route and of the batch write it calls. Leaves screenshots in
+ * {@code target/hawtio-routes.png}, {@code target/hawtio-ingest-diagram.png} and
+ * {@code target/hawtio-write-batch-diagram.png}. Skipped where chromium or chromium-driver is not
  * installed ({@code .ci/run} installs them).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -141,22 +142,25 @@ class HawtioConsoleBrowserTest {
     }
 
     @Test
-    void routeDiagramOfIngestShowsThePipelineStepByStep() throws Exception {
+    void routeDiagramsOfIngestAndItsBatchWriteShowThePipelineStepByStep() throws Exception {
         send(3);
         await().atMost(Patience.PIPELINE).until(() -> PipelineTables.count(jdbc, "reviews") == 3);
 
         browser.get("http://localhost:" + port + "/actuator/hawtio/camel/routes");
-        // The route's node in Camel's tree, then its diagram tab: Hawtio draws the route from Camel's own XML dump.
+        showsSteps(IngestRoutes.INGEST, List.of("events-topic", "write", "commit-offsets", "record-outcomes",
+                "reread-deferred"), Path.of("target", "hawtio-ingest-diagram.png"));
+        showsSteps("write-batch", List.of("admit", "dead-letter-rejected", "throttle", "by-event-type",
+                "write-in-chunks", "await-dead-letters"), Path.of("target", "hawtio-write-batch-diagram.png"));
+    }
+
+    /** The route's node in Camel's tree, then its diagram tab: Hawtio draws the route from Camel's own XML dump. */
+    private void showsSteps(String routeId, List<String> steps, Path screenshot) throws Exception {
         waitOnThePage(() -> page().until(() -> clickFirst("//*[contains(@class,'tree-view__node-text')"
-                + " and normalize-space()='" + IngestRoutes.INGEST + "']")));
+                + " and normalize-space()='" + routeId + "']")));
         waitOnThePage(() -> page().until(() -> clickFirst("//a[normalize-space()='Route Diagram']")));
-        List<String> steps = List.of("events-topic", "admit", "dead-letter-rejected", "throttle", "by-event-type",
-                "write-in-chunks", "await-dead-letters", "commit-offsets", "record-outcomes", "reread-deferred");
         waitOnThePage(() -> page().untilAsserted(() -> assertThat(browser.findElements(By.cssSelector(".camel-node-id"))
                 .stream().map(WebElement::getText).map(String::trim).toList())
                 .containsAll(steps.stream().map(id -> "(ID: " + id + ")").toList())));
-
-        Path screenshot = Path.of("target", "hawtio-ingest-diagram.png");
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
                 StandardCopyOption.REPLACE_EXISTING);
     }
