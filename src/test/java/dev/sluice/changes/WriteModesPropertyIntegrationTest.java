@@ -32,14 +32,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ordering guard, as a property: for random histories of reviews (creations, updates, deletions, sometimes a
  * second creation), delivered in a random order, in random batches sliced by event type as the ingest route slices
- * them, as chunks or one row at a time, with replays and re-reads of what was already written (a crash before the
- * offsets' commit), the table ends in the state of each review's events applied in order; every event is claimed
+ * them, as chunks or one row at a time, with replays, re-reads of what was already written (a crash before the
+ * offsets' commit) and slices written then rolled back (a crash before the database's commit) and delivered again,
+ * the table ends in the state of each review's events applied in order; every event is claimed
  * once and is either applied or recorded as superseded, exactly as the modes' rules say for the order it arrived in;
  * and the per-minute statistics equal a recount.
  * <p>
@@ -58,6 +61,8 @@ class WriteModesPropertyIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     CamelContext camel;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @Test
     void anyArrivalOrderWithReplaysEndsInTheStateOfEachReviewsEventsAppliedInOrder() throws Exception {
@@ -99,6 +104,9 @@ class WriteModesPropertyIntegrationTest {
             Map<Kind, List<UUID>> slices = new LinkedHashMap<>();
             batch.forEach(id -> slices.computeIfAbsent(events.get(id).kind(), k -> new ArrayList<>()).add(id));
             for (Map.Entry<Kind, List<UUID>> slice : slices.entrySet()) {
+                if (random.nextInt(8) == 0) {
+                    crashBeforeCommit(random, producer, slice.getKey(), slice.getValue(), events, positions);
+                }
                 write(random, producer, slice.getKey(), slice.getValue(), events, positions);
                 for (UUID id : slice.getValue()) {
                     if (claimed.add(id)) {
@@ -120,9 +128,8 @@ class WriteModesPropertyIntegrationTest {
             }
         });
         assertThat(superseded).as("superseded events and why (%s)", failure).isEqualTo(expectedSuperseded);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_markers WHERE message_id = ANY(?)",
-                Long.class, (Object) events.keySet().stream().map(UUID::toString).toArray(String[]::new)))
-                .as("every event claimed once (%s)", failure).isEqualTo(events.size());
+        assertThat(claimed(List.copyOf(events.keySet()))).as("every event claimed once (%s)", failure)
+                .isEqualTo(events.size());
         assertThat(jdbc.queryForObject(PipelineTables.STATS_MINUTES_OFF_RECOUNT, Long.class))
                 .as("per-minute statistics off their recount (%s)", failure).isZero();
     }
@@ -177,6 +184,35 @@ class WriteModesPropertyIntegrationTest {
                 }
             }
         }
+    }
+
+    /**
+     * A crash between the write and its commit: the slice is written inside a transaction that is then rolled back
+     * (the store route's transaction joins it), as a process killed before committing leaves nothing behind. The
+     * caller then delivers the slice again, as a consumer restarted from the last committed offset would.
+     */
+    private void crashBeforeCommit(Random random, ProducerTemplate producer, Kind kind, List<UUID> ids,
+                                   Map<UUID, Change> events, Map<UUID, Position> positions) {
+        long claimedBefore = claimed(ids);
+        new TransactionTemplate(transactions).executeWithoutResult(crash -> {
+            String route = "direct:store-" + kind.eventType;
+            List<Map<String, Object>> rows = ids.stream()
+                    .map(id -> ReviewHistory.storeRow(events.get(id), positions.get(id), TOPIC)).toList();
+            int chunk = 1 + random.nextInt(rows.size());
+            for (int from = 0; from < rows.size(); from += chunk) {
+                if (send(producer, route, new StoreChunk(rows.subList(from, Math.min(rows.size(), from + chunk))))
+                        != null) {
+                    break;
+                }
+            }
+            crash.setRollbackOnly();
+        });
+        assertThat(claimed(ids)).as("claims left by a rolled-back write").isEqualTo(claimedBefore);
+    }
+
+    private long claimed(List<UUID> ids) {
+        return jdbc.queryForObject("SELECT count(*) FROM idempotency_markers WHERE message_id = ANY(?)", Long.class,
+                (Object) ids.stream().map(UUID::toString).toArray(String[]::new));
     }
 
     private static Exception send(ProducerTemplate producer, String route, Object body) {
