@@ -41,6 +41,8 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
     private long lineNumber;
     private long blankLines;
+    /** Whether the line read last holds anything but spaces, tabs and a CR. */
+    private boolean lineHasContent;
     private List<Exchange> next;
 
     /** Opens the file and skips its first {@code linesDone} lines (a resumed run). */
@@ -98,7 +100,7 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
         List<Exchange> batch = new ArrayList<>(batchSize);
         try {
             while (batch.size() < batchSize && readLine()) {
-                if (isBlank()) {
+                if (!lineHasContent) {
                     blankLines++;
                     continue;
                 }
@@ -118,6 +120,7 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
     /** The next line into {@link #line}, without its end (LF or CRLF); false at the end of the file. */
     private boolean readLine() throws IOException {
         line.reset();
+        lineHasContent = false;
         int b = in.read();
         if (b < 0) {
             return false;
@@ -126,20 +129,10 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
             if (line.size() < maxLineBytes) {
                 line.write(b);
             }
+            lineHasContent |= b != ' ' && b != '\t' && b != '\r';
             b = in.read();
         }
         lineNumber++;
-        return true;
-    }
-
-    /** Nothing but spaces, tabs or a CR: an empty line, not an event. */
-    private boolean isBlank() {
-        byte[] bytes = line.toByteArray();
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\t' && b != '\r') {
-                return false;
-            }
-        }
         return true;
     }
 

@@ -77,6 +77,11 @@ public class SupersededEvents {
         for (int i = 0; i < n; i++) {
             Map<String, Object> row = rows.get(i);
             ids[i] = String.valueOf(row.get(EventRows.EVENT_ID));
+            if (row.get(key) == null) {
+                // A key the event type's file names but its rows lack: loud, never a ledger of "null" keys.
+                throw new IllegalArgumentException("Event type " + eventType + ": its key '" + key
+                        + "' is not a field of its events");
+            }
             keys[i] = String.valueOf(row.get(key));
             times[i] = String.valueOf(row.get(EventRows.TS));
             topics[i] = String.valueOf(row.get(EventRows.SOURCE_TOPIC));
