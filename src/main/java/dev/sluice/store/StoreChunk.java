@@ -3,6 +3,7 @@ package dev.sluice.store;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,7 +70,8 @@ public final class StoreChunk implements Iterable<Map<String, Object>> {
         }
         List<Map<String, Object>> applied = new ArrayList<>(firstSeen.size());
         for (Map<String, Object> row : firstSeen) {
-            if (!supersededIds.contains(String.valueOf(row.get(EventRows.EVENT_ID)))) {
+            // The ledger gives ids as PostgreSQL prints a uuid, in lower case; a producer may send upper case.
+            if (!supersededIds.contains(String.valueOf(row.get(EventRows.EVENT_ID)).toLowerCase(Locale.ROOT))) {
                 applied.add(row);
             }
         }
