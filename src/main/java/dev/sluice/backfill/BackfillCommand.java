@@ -40,12 +40,7 @@ public class BackfillCommand implements ApplicationRunner, CamelContextConfigura
 
     public BackfillCommand(SluiceProperties properties, CamelContext camel, BackfillCheckpoints checkpoints,
                            ConfigurableApplicationContext context, PrintStream out) {
-        this.settings = properties.backfill();
-        this.maxEventBytes = properties.validation().maxEventBytes();
-        this.camel = camel;
-        this.checkpoints = checkpoints;
-        this.context = context;
-        this.out = out;
+        this(properties.backfill(), properties.validation().maxEventBytes(), camel, checkpoints, context, out);
     }
 
     /** The same command, printing its progress and summary elsewhere. */

@@ -85,10 +85,10 @@ public final class BackfillRun implements AutoCloseable {
                     + " stays at the end of the batch before, where the same command resumes");
         }
         BatchOutcomes outcomes = batch.outcomes();
-        written += outcomes.writtenEventTimes().size();
+        written += outcomes.writtenCount();
         duplicates += outcomes.duplicates();
-        superseded += outcomes.superseded().values().stream().mapToInt(Integer::intValue).sum();
-        deadLettered += outcomes.deadLetters().values().stream().mapToInt(Integer::intValue).sum();
+        superseded += outcomes.supersededCount();
+        deadLettered += outcomes.deadLetteredCount();
         // The batch's own last line, not the reader's: the split reads a batch ahead (to know which one is last).
         List<Exchange> records = batch.records();
         checkpoints.save(file, size,

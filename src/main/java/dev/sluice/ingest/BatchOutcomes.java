@@ -61,8 +61,19 @@ public final class BatchOutcomes {
         return Map.copyOf(superseded);
     }
 
+    public synchronized int writtenCount() {
+        return writtenEventTimes.size();
+    }
+
+    public synchronized int supersededCount() {
+        return superseded.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    public synchronized int deadLetteredCount() {
+        return deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     public synchronized int count() {
-        return writtenEventTimes.size() + duplicates + deadLetters.values().stream().mapToInt(Integer::intValue).sum()
-                + superseded.values().stream().mapToInt(Integer::intValue).sum();
+        return writtenCount() + duplicates + deadLetteredCount() + supersededCount();
     }
 }

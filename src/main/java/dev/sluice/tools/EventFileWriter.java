@@ -6,14 +6,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a file of events for a backfill, the load generator's traffic as NDJSON (gzip if the name ends in .gz): valid
- * review_created events, now and then one repeated (a duplicate) or broken (each of ReviewEvents' defects in turn),
- * until the file holds {@code --bytes} or {@code --events}. Its last line, the summary, is what a backfill of the file
+ * Writes a file of events for a backfill: the load generator's traffic ({@link ReviewTraffic}) as NDJSON, gzip if the
+ * name ends in .gz, until the file holds {@code --bytes} or {@code --events}. Its last line, the summary, is what a backfill of the file
  * must reconcile to.
  * <pre>
  * java -cp ... dev.sluice.tools.EventFileWriter --file=events.ndjson --bytes=1g [--events=N] [--duplicate-percent=2]
@@ -47,41 +44,21 @@ public final class EventFileWriter {
 
     public static Summary write(Path file, long maxBytes, long maxEvents, double duplicatePercent,
                                 double invalidPercent, long seed) throws IOException {
-        Random random = new Random(seed);
-        ReviewEvents.Defect[] defects = ReviewEvents.Defect.values();
-        byte[][] recent = new byte[1024][];
+        ReviewTraffic traffic = new ReviewTraffic(seed, 80, duplicatePercent, invalidPercent);
         long lines = 0;
-        long uniqueValid = 0;
-        long duplicates = 0;
-        long invalid = 0;
         long bytes = 0;
         OutputStream raw = Files.newOutputStream(file);
         try (OutputStream out = new BufferedOutputStream(file.getFileName().toString().endsWith(".gz")
                 ? new GZIPOutputStream(raw, 1 << 16) : raw, 1 << 16)) {
             while (bytes < maxBytes && lines < maxEvents) {
-                byte[] event;
-                double dice = random.nextDouble() * 100;
-                String key = "user:" + random.nextInt(10_000);
-                if (dice < invalidPercent) {
-                    event = ReviewEvents.withDefect(defects[(int) (invalid % defects.length)], key);
-                    invalid++;
-                } else if (dice < invalidPercent + duplicatePercent && uniqueValid > 0) {
-                    event = recent[random.nextInt((int) Math.min(uniqueValid, recent.length))];
-                    duplicates++;
-                } else {
-                    UUID eventId = new UUID(random.nextLong(), random.nextLong());
-                    event = ReviewEvents.valid(eventId, key, "r-" + eventId, 1 + random.nextInt(5),
-                            "review " + uniqueValid);
-                    recent[(int) (uniqueValid % recent.length)] = event;
-                    uniqueValid++;
-                }
+                byte[] event = traffic.next().value();
                 out.write(event);
                 out.write('\n');
                 bytes += event.length + 1;
                 lines++;
             }
         }
-        return new Summary(lines, uniqueValid, duplicates, invalid, bytes);
+        return new Summary(lines, traffic.uniqueValid(), traffic.duplicates(), traffic.invalid(), bytes);
     }
 
     /** 1g, 200m, 64k or a plain number of bytes. */

@@ -3,8 +3,6 @@ package dev.sluice.tools;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,10 +55,6 @@ public final class LoadGenerator {
         }
     }
 
-    private static final int HOT_KEYS = 5;
-    private static final int COLD_KEYS = 10_000;
-    private static final int RECENT = 1024;
-
     private LoadGenerator() {
     }
 
@@ -87,39 +81,19 @@ public final class LoadGenerator {
     }
 
     public static Summary run(Options options, Producer<String, byte[]> producer, PrintStream progress) {
-        Random random = new Random(options.seed());
-        ProducerRecord<String, byte[]>[] recent = newRecentBuffer();
-        ReviewEvents.Defect[] defects = ReviewEvents.Defect.values();
+        ReviewTraffic traffic = new ReviewTraffic(options.seed(), options.hotKeyPercent(), options.duplicatePercent(),
+                options.invalidPercent());
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         AtomicLong acknowledged = new AtomicLong();
         long sent = 0;
-        long uniqueValid = 0;
-        long duplicates = 0;
-        long invalid = 0;
         long started = System.nanoTime();
         long deadline = started + options.duration().toNanos();
         long nextReport = started + Duration.ofSeconds(5).toNanos();
 
         while (sent < options.maxEvents() && System.nanoTime() < deadline) {
             pace(options.ratePerSecond(), sent, started);
-            ProducerRecord<String, byte[]> record;
-            double dice = random.nextDouble() * 100;
-            String key = pickKey(random, options.hotKeyPercent());
-            if (dice < options.invalidPercent()) {
-                record = new ProducerRecord<>(options.topic(), key,
-                        ReviewEvents.withDefect(defects[(int) (invalid % defects.length)], key));
-                invalid++;
-            } else if (dice < options.invalidPercent() + options.duplicatePercent() && uniqueValid > 0) {
-                record = recent[random.nextInt((int) Math.min(uniqueValid, RECENT))];
-                duplicates++;
-            } else {
-                UUID eventId = new UUID(random.nextLong(), random.nextLong());
-                record = new ProducerRecord<>(options.topic(), key, ReviewEvents.valid(
-                        eventId, key, "r-" + eventId, 1 + random.nextInt(5), "review " + uniqueValid));
-                recent[(int) (uniqueValid % RECENT)] = record;
-                uniqueValid++;
-            }
-            producer.send(record, (metadata, failure) -> {
+            ReviewTraffic.Event event = traffic.next();
+            producer.send(new ProducerRecord<>(options.topic(), event.key(), event.value()), (metadata, failure) -> {
                 if (failure != null) {
                     sendFailure.compareAndSet(null, failure);
                 } else {
@@ -136,7 +110,8 @@ public final class LoadGenerator {
         if (sendFailure.get() != null) {
             throw new IllegalStateException("Some events were not acknowledged by Kafka", sendFailure.get());
         }
-        return new Summary(sent, uniqueValid, duplicates, invalid, Duration.ofNanos(System.nanoTime() - started));
+        return new Summary(sent, traffic.uniqueValid(), traffic.duplicates(), traffic.invalid(),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static void pace(int ratePerSecond, long sent, long started) {
@@ -155,14 +130,4 @@ public final class LoadGenerator {
         }
     }
 
-    private static String pickKey(Random random, int hotKeyPercent) {
-        return random.nextInt(100) < hotKeyPercent
-                ? "user:" + random.nextInt(HOT_KEYS)
-                : "user:" + (HOT_KEYS + random.nextInt(COLD_KEYS));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ProducerRecord<String, byte[]>[] newRecentBuffer() {
-        return new ProducerRecord[RECENT];
-    }
 }

@@ -11,6 +11,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.store.EventRows;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultExchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,6 +27,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the table must end in, whatever order the events arrived in.
  */
 final class ReviewHistory {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     enum Kind {
         CREATED("review_created"), UPDATED("review_updated"), DELETED("review_deleted");
@@ -158,29 +167,18 @@ final class ReviewHistory {
         return base.plusSeconds(random.nextInt(8));
     }
 
-    /** The flat row the store routes bind, as the ingest route builds it from a record (store.EventRows). */
-    static Map<String, Object> storeRow(Change c, Position at, String topic) {
-        Map<String, Object> row = new HashMap<>();
-        row.put("review_id", c.reviewId());
-        if (c.kind() != Kind.DELETED) {
-            row.put("rating", c.rating());
+    /** The flat row the store routes bind, built by the ingest route's own EventRows from the event and its record. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> storeRow(CamelContext camel, Change c, Position at, String topic) {
+        Message record = new DefaultExchange(camel).getMessage();
+        record.setHeader(KafkaConstants.TOPIC, topic);
+        record.setHeader(KafkaConstants.PARTITION, at.partition());
+        record.setHeader(KafkaConstants.OFFSET, at.offset());
+        try {
+            return EventRows.row(MAPPER.readValue(json(c), Map.class), record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        boolean v2 = c.kind() == Kind.CREATED && c.title() != null;
-        if (c.text() != null) {
-            row.put(v2 ? "body" : "text", c.text());
-        }
-        if (v2) {
-            row.put("title", c.title());
-        }
-        row.put("event_id", c.eventId().toString());
-        row.put("event_type", c.kind().eventType);
-        row.put("key", c.key());
-        row.put("ts", c.ts().toString());
-        row.put("schema_version", v2 ? 2 : 1);
-        row.put("source_topic", topic);
-        row.put("source_partition", at.partition());
-        row.put("source_offset", at.offset());
-        return row;
     }
 
     /** The run's rows of reviews, as the oracle's {@link Row}s. */

@@ -172,8 +172,7 @@ class WriteModesPropertyIntegrationTest {
     private static void write(Random random, ProducerTemplate producer, Kind kind, List<UUID> ids,
                               Map<UUID, Change> events, Map<UUID, Position> positions) {
         String route = "direct:store-" + kind.eventType;
-        List<Map<String, Object>> rows = ids.stream()
-                .map(id -> ReviewHistory.storeRow(events.get(id), positions.get(id), TOPIC)).toList();
+        List<Map<String, Object>> rows = rows(producer, ids, events, positions);
         int way = random.nextInt(3);
         int chunk = way == 0 ? rows.size() : way == 1 ? 1 + random.nextInt(3) : 1;
         for (int from = 0; from < rows.size(); from += chunk) {
@@ -196,8 +195,7 @@ class WriteModesPropertyIntegrationTest {
         long claimedBefore = claimed(ids);
         new TransactionTemplate(transactions).executeWithoutResult(crash -> {
             String route = "direct:store-" + kind.eventType;
-            List<Map<String, Object>> rows = ids.stream()
-                    .map(id -> ReviewHistory.storeRow(events.get(id), positions.get(id), TOPIC)).toList();
+            List<Map<String, Object>> rows = rows(producer, ids, events, positions);
             int chunk = 1 + random.nextInt(rows.size());
             for (int from = 0; from < rows.size(); from += chunk) {
                 if (send(producer, route, new StoreChunk(rows.subList(from, Math.min(rows.size(), from + chunk))))
@@ -213,6 +211,12 @@ class WriteModesPropertyIntegrationTest {
     private long claimed(List<UUID> ids) {
         return jdbc.queryForObject("SELECT count(*) FROM idempotency_markers WHERE message_id = ANY(?)", Long.class,
                 (Object) ids.stream().map(UUID::toString).toArray(String[]::new));
+    }
+
+    private static List<Map<String, Object>> rows(ProducerTemplate producer, List<UUID> ids, Map<UUID, Change> events,
+                                                  Map<UUID, Position> positions) {
+        return ids.stream().map(id -> ReviewHistory.storeRow(producer.getCamelContext(), events.get(id),
+                positions.get(id), TOPIC)).toList();
     }
 
     private static Exception send(ProducerTemplate producer, String route, Object body) {
