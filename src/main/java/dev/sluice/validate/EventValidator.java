@@ -10,9 +10,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import dev.sluice.event.Correlation;
@@ -28,21 +32,31 @@ import org.slf4j.MDC;
  * Decodes a record value into an event and checks it: the envelope here, the payload against the schema declared for
  * its event type and version. A valid event leaves as a {@code Map} (the route's SQL reads its fields) with the
  * {@link EventHeaders} set; anything else is a {@link RejectedEventException} whose message names the field.
+ * <p>
+ * Strict, so that what is stored is exactly what was sent and no two parsers can read one record two ways: a key twice
+ * in one object, a byte-order mark, or JSON in another encoding than UTF-8 is {@code malformed}; a string that
+ * PostgreSQL could not store unchanged (a NUL, a lone surrogate) is {@code invalid} (docs/guarantees.md).
  */
 public class EventValidator {
 
     /** How far ahead of Sluice's clock an event's {@code ts} may be: producers' clocks drift a little. */
     static final Duration MAX_AHEAD = Duration.ofHours(1);
 
+    /** An event type names a schema file and a store route, so it is a name and nothing else. */
+    private static final Pattern EVENT_TYPE = Pattern.compile("[a-z0-9_]{1,100}");
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final ObjectMapper mapper;
+    /**
+     * Jackson's own duplicate detection: without it the last of two equal keys wins, so a gateway that reads the first
+     * would validate one value and Sluice store another.
+     */
+    private final ObjectReader reader;
     private final EventSchemas schemas;
     private final int maxEventBytes;
 
     public EventValidator(ObjectMapper mapper, EventSchemas schemas, int maxEventBytes) {
-        this.mapper = mapper;
+        this.reader = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
         this.schemas = schemas;
         this.maxEventBytes = maxEventBytes;
     }
@@ -67,7 +81,11 @@ public class EventValidator {
         message.setHeader(EventHeaders.EVENT_ID, eventId);
         MDC.put(Correlation.EVENT_ID, eventId);
         String eventType = requireText(event, "event_type");
-        // Set as soon as it is read, like the id: a dead letter names the type even when a later rule fails.
+        if (!EVENT_TYPE.matcher(eventType).matches()) {
+            throw invalid("event_type: must be lower-case letters, digits and _ (at most 100), not '"
+                    + eventType + "'");
+        }
+        // Set once it is a name, like the id: a dead letter names the type even when a later rule fails.
         message.setHeader(EventHeaders.EVENT_TYPE, eventType);
         requireText(event, "key");
         requireNotAhead(requireTimestamp(event, "ts"));
@@ -86,7 +104,11 @@ public class EventValidator {
                     .sorted()
                     .collect(Collectors.joining("; ")));
         }
-        return JsonValues.object(event);
+        try {
+            return JsonValues.object(event);
+        } catch (JsonValues.UnstorableText e) {
+            throw invalid(e.getMessage());
+        }
     }
 
     private JsonNode parse(byte[] recordValue) {
@@ -97,9 +119,19 @@ public class EventValidator {
             throw new RejectedEventException(FailureReason.TOO_LARGE,
                     "record value is " + recordValue.length + " bytes, the limit is " + maxEventBytes);
         }
+        Utf8Json.requireUtf8(recordValue);
         JsonNode event;
         try {
-            event = mapper.readTree(recordValue);
+            event = reader.readTree(recordValue);
+        } catch (StreamReadException e) {
+            JsonParser parser = e.getProcessor();
+            if (e.getOriginalMessage().startsWith("Duplicate field") && parser != null) {
+                throw new RejectedEventException(FailureReason.MALFORMED, "record value has a key twice in one object: '"
+                        + parser.getParsingContext().getCurrentName() + "' at "
+                        + parser.getParsingContext().pathAsPointer());
+            }
+            throw new RejectedEventException(FailureReason.MALFORMED,
+                    "record value is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the offending input; keep only its first line, which names the problem.
             throw new RejectedEventException(FailureReason.MALFORMED,

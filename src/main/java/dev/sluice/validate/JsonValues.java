@@ -14,8 +14,38 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Double or BigDecimal as parsed), in one walk of the tree the validator already holds. {@code convertValue} gives the
  * same values by writing the tree out to tokens and reading them back, which cost about a twentieth of the consumer's
  * CPU per event (docs/performance.md).
+ * <p>
+ * The same walk refuses a string PostgreSQL could not store unchanged ({@link StorableText}), anywhere in the event,
+ * so no text field of any type is altered on its way to its row.
  */
 final class JsonValues {
+
+    /** A string that would not reach PostgreSQL unchanged; its path is filled in on the way out of the walk. */
+    static final class UnstorableText extends RuntimeException {
+
+        private final String problem;
+        private String path = "";
+
+        UnstorableText(String problem) {
+            super(null, null, false, false);
+            this.problem = problem;
+        }
+
+        UnstorableText under(String name) {
+            path = path.isEmpty() || path.startsWith("[") ? name + path : name + "." + path;
+            return this;
+        }
+
+        /** {@code payload.text}, {@code key}, {@code payload.tags[2]}. */
+        String path() {
+            return path;
+        }
+
+        @Override
+        public String getMessage() {
+            return path + ": " + problem;
+        }
+    }
 
     private JsonValues() {
     }
@@ -24,7 +54,11 @@ final class JsonValues {
         Map<String, Object> values = new LinkedHashMap<>(Math.max(4, object.size() * 4 / 3 + 1));
         for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            values.put(field.getKey(), value(field.getValue()));
+            try {
+                values.put(field.getKey(), value(field.getValue()));
+            } catch (UnstorableText e) {
+                throw e.under(field.getKey());
+            }
         }
         return values;
     }
@@ -33,7 +67,7 @@ final class JsonValues {
         return switch (node.getNodeType()) {
             case OBJECT -> object(node);
             case ARRAY -> array(node);
-            case STRING -> node.textValue();
+            case STRING -> storable(node.textValue());
             case NUMBER -> node.numberValue();
             case BOOLEAN -> node.booleanValue();
             case BINARY, POJO -> jacksonOnly(node);
@@ -41,10 +75,24 @@ final class JsonValues {
         };
     }
 
+    private static String storable(String text) {
+        int unstorable = StorableText.firstUnstorable(text);
+        if (unstorable >= 0) {
+            throw new UnstorableText(StorableText.describe(text, unstorable));
+        }
+        return text;
+    }
+
     private static List<Object> array(JsonNode array) {
         List<Object> values = new ArrayList<>(array.size());
+        int index = 0;
         for (JsonNode element : array) {
-            values.add(value(element));
+            try {
+                values.add(value(element));
+            } catch (UnstorableText e) {
+                throw e.under("[" + index + "]");
+            }
+            index++;
         }
         return values;
     }

@@ -1,7 +1,15 @@
 package dev.sluice.console;
 
+import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.support.SluiceProcess;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -17,6 +25,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -28,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console on a management port of its own, with its two roles and the Jolokia access policy
  * ({@code jolokia-access.xml} and {@link JolokiaRequestGuard}): the viewer looks, the operator also controls routes,
- * and nobody reaches an operation outside the policy, an operation over GET, or the JMX proxy.
+ * and nobody reaches an operation outside the policy, an operation over GET, or the JMX proxy; nor the JVM's own
+ * arguments and system properties, where a {@code -D} password would be.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @ActiveProfiles("test")
@@ -55,6 +65,10 @@ class ConsoleRolesIntegrationTest {
     TestRestTemplate http;
     @Autowired
     CamelContext camel;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+    @Autowired
+    DataSource dataSource;
     @LocalServerPort
     int applicationPort;
     @LocalManagementPort
@@ -152,10 +166,60 @@ class ConsoleRolesIntegrationTest {
         assertThat(proxied.getBody()).contains("proxy requests are not allowed");
     }
 
+    @Test
+    void aPasswordPassedWithMinusDIsReadByNeitherRoleThroughAnyAttributeSearchOrList() throws Exception {
+        String secret = "s3cret-" + UUID.randomUUID();
+        int consolePort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            consolePort = free.getLocalPort();
+        }
+        try (SluiceProcess child = SluiceProcess.start("console-secret-check", Map.of(
+                        "SLUICE_KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString(),
+                        "SLUICE_DB_URL", ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "SLUICE_CONSOLE_USER", OPERATOR, "SLUICE_CONSOLE_PASSWORD", PASSWORD,
+                        "SLUICE_CONSOLE_VIEWER_USER", VIEWER, "SLUICE_CONSOLE_VIEWER_PASSWORD", PASSWORD,
+                        "SLUICE_ROUTES_RELOAD", "false"),
+                List.of("-Xmx256m", "-Dspring.datasource.password=" + secret),
+                List.of("--management.server.port=" + consolePort, "--sluice.consumer.group-id=console-secret-check"))) {
+            String jolokia = "http://localhost:" + consolePort + "/actuator/jolokia";
+            String everyRead = """
+                    [{"type":"read","mbean":"java.lang:type=Runtime","attribute":"InputArguments"},
+                     {"type":"read","mbean":"java.lang:type=Runtime","attribute":"SystemProperties"},
+                     {"type":"read","mbean":"java.lang:type=Runtime","attribute":"SystemProperties",
+                      "path":"spring.datasource.password"},
+                     {"type":"read","mbean":"java.lang:type=Runtime"},
+                     {"type":"read","mbean":"java.lang:*"},
+                     {"type":"read","mbean":"*:*"},
+                     {"type":"search","mbean":"*:*"},
+                     {"type":"list"}]""";
+            for (String user : List.of(VIEWER, OPERATOR)) {
+                for (ResponseEntity<String> answer : List.of(
+                        post(jolokia, user, everyRead),
+                        http.withBasicAuth(user, PASSWORD).getForEntity(jolokia + "/read/java.lang:type=Runtime/SystemProperties",
+                                String.class),
+                        http.withBasicAuth(user, PASSWORD).getForEntity(jolokia + "/read/java.lang:type=Runtime", String.class),
+                        http.withBasicAuth(user, PASSWORD).getForEntity(jolokia + "/list/java.lang", String.class))) {
+                    assertThat(answer.getBody()).as("what %s reads", user).isNotEmpty().doesNotContain(secret);
+                }
+                assertThat(post(jolokia, user, """
+                        {"type":"read","mbean":"java.lang:type=Runtime","attribute":"InputArguments"}""").getBody())
+                        .contains("\"status\":403");
+                // What Hawtio's Runtime view reads for its metrics stays readable.
+                assertThat(post(jolokia, user, """
+                        {"type":"read","mbean":"java.lang:type=Runtime","attribute":"Uptime"}""").getBody())
+                        .contains("\"status\":200");
+            }
+        }
+    }
+
     /** A script's POST: basic credentials plus the CSRF token the console hands out in its cookie. */
     private ResponseEntity<String> post(String user, String json) {
+        return post(management("/actuator/jolokia"), user, json);
+    }
+
+    private ResponseEntity<String> post(String jolokia, String user, String json) {
         TestRestTemplate client = http.withBasicAuth(user, PASSWORD);
-        String token = client.getForEntity(management(ROUTE_SEARCH), String.class).getHeaders()
+        String token = client.getForEntity(jolokia + "/search/org.apache.camel:type=routes,*", String.class).getHeaders()
                 .getOrEmpty(HttpHeaders.SET_COOKIE).stream()
                 .filter(cookie -> cookie.startsWith("XSRF-TOKEN="))
                 .map(cookie -> cookie.substring("XSRF-TOKEN=".length()).split(";", 2)[0])
@@ -164,8 +228,7 @@ class ConsoleRolesIntegrationTest {
         headers.setContentType(MediaType.APPLICATION_JSON);
         headers.add(HttpHeaders.COOKIE, "XSRF-TOKEN=" + token);
         headers.add("X-XSRF-TOKEN", token);
-        return client.exchange(management("/actuator/jolokia"), HttpMethod.POST, new HttpEntity<>(json, headers),
-                String.class);
+        return client.exchange(jolokia, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
     }
 
     private String management(String path) {

@@ -153,6 +153,25 @@ class HawtioConsoleBrowserTest {
                 "write-in-chunks", "await-dead-letters"), Path.of("target", "hawtio-write-batch-diagram.png"));
     }
 
+    /**
+     * Hawtio's Runtime view with the JVM's arguments and system properties denied (jolokia-access.xml): its metrics
+     * (threads, heap, start time, uptime, which it reads from java.lang:type=Runtime) still show, and its System
+     * Properties tab shows none of them.
+     */
+    @Test
+    void runtimeMetricsStillShowWhileTheSystemPropertiesStayHidden() throws Exception {
+        browser.get("http://localhost:" + port + "/actuator/hawtio/runtime/metrics");
+        waitOnThePage(() -> page().untilAsserted(() -> assertThat(browser.findElement(By.tagName("body")).getText())
+                .contains("Thread Count", "Heap Used", "Start time", "Uptime").containsPattern("Uptime\\s+\\d+ \\w+, \\d+ \\w+")));
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target", "hawtio-runtime-metrics.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        browser.get("http://localhost:" + port + "/actuator/hawtio/runtime/sysprops");
+        Thread.sleep(3_000);
+        assertThat(browser.findElement(By.tagName("body")).getText())
+                .doesNotContain("java.class.path", "user.dir", System.getProperty("user.dir"));
+    }
+
     /** The route's node in Camel's tree, then its diagram tab: Hawtio draws the route from Camel's own XML dump. */
     private void showsSteps(String routeId, List<String> steps, Path screenshot) throws Exception {
         waitOnThePage(() -> page().until(() -> clickFirst("//*[contains(@class,'tree-view__node-text')"

@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
+import dev.sluice.support.RefusedRows;
 import dev.sluice.support.Reconciliation;
 import dev.sluice.tools.LoadGenerator;
 import dev.sluice.tools.ReviewEvents;
@@ -47,12 +48,13 @@ class BisectedBatchIntegrationTest {
     @Test
     void oneRefusedRowInAFullBatchCostsAtMostTwentyStoreTransactions() throws Exception {
         jdbc.execute(PipelineTables.TRUNCATE_ALL);
+        RefusedRows.install(jdbc);
         camel.getRouteController().stopRoute("ingest");
         try (Producer<String, byte[]> producer = LoadGenerator.createProducer(broker.getBrokersAsString())) {
             for (int i = 0; i < BATCH; i++) {
                 UUID id = UUID.randomUUID();
-                // PostgreSQL stores no NUL in text: valid JSON, valid schema, refused by the database.
-                String text = i == 317 ? "refused \u0000 here" : "row " + i;
+                // Valid JSON, valid schema, refused by the database.
+                String text = i == 317 ? RefusedRows.PREFIX + " here" : "row " + i;
                 producer.send(new ProducerRecord<>("events.main", "user:" + i % 13,
                         ReviewEvents.valid(id, "user:" + i % 13, "r-" + id, 1 + i % 5, text)));
             }
@@ -64,6 +66,7 @@ class BisectedBatchIntegrationTest {
             Reconciliation.awaitExact(jdbc, offsets, 1, BATCH - 1, 1);
         }
         long transactions = storeTransactions() - transactionsBefore;
+        RefusedRows.remove(jdbc);
         assertThat(jdbc.queryForObject("SELECT reason FROM dlq_events", String.class)).isEqualTo("rejected_by_database");
         System.out.printf("Bisected batch: %d records, 1 refused by PostgreSQL: %d store transactions%n", BATCH,
                 transactions);

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.failure.DatabaseUnavailableException;
+import dev.sluice.support.RefusedRows;
 import dev.sluice.tools.ReviewEvents;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -31,6 +32,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -96,6 +98,12 @@ class IngestRoutesTest {
         }
         MockEndpoint.resetMocks(camel);
         databaseCircuitBreaker.reset();
+        RefusedRows.install(jdbc);
+    }
+
+    @AfterEach
+    void noRowRefusedForTheNextTestClass() {
+        RefusedRows.remove(jdbc);
     }
 
     @Test
@@ -222,7 +230,7 @@ class IngestRoutesTest {
         UUID refused = UUID.randomUUID();
         UUID after = UUID.randomUUID();
 
-        sendBatch(review(before, 5, "before"), review(refused, 2, "nul \u0000 inside"), review(after, 4, "after"));
+        sendBatch(review(before, 5, "before"), review(refused, 2, RefusedRows.PREFIX + " inside"), review(after, 4, "after"));
 
         assertThat(rowsFor(before)).isEqualTo(1);
         assertThat(rowsFor(after)).isEqualTo(1);
@@ -240,7 +248,7 @@ class IngestRoutesTest {
         UUID eventId = UUID.randomUUID();
         deadLetterTopic.expectedMessageCount(1);
 
-        send(review(eventId, 2, "nul \u0000 inside"));
+        send(review(eventId, 2, RefusedRows.PREFIX + " inside"));
 
         deadLetterTopic.assertIsSatisfied();
         assertThat(deadLetterTopic.getReceivedExchanges().get(0).getMessage().getHeaders())
@@ -254,7 +262,7 @@ class IngestRoutesTest {
     @Test
     void deadLetteredEventIdDoesNotBlockAFixedReplay() throws Exception {
         UUID eventId = UUID.randomUUID();
-        send(review(eventId, 2, "nul \u0000 inside"));
+        send(review(eventId, 2, RefusedRows.PREFIX + " inside"));
         assertThat(deadLetterTopic.getReceivedCounter()).isEqualTo(1);
 
         send(review(eventId, 2, "fixed text"));
@@ -317,7 +325,7 @@ class IngestRoutesTest {
     @Test
     void permanentFailuresDoNotOpenTheCircuitBreaker() throws Exception {
         for (int i = 0; i < 25; i++) {
-            send(review(UUID.randomUUID(), 2, "nul \u0000 " + i));
+            send(review(UUID.randomUUID(), 2, RefusedRows.PREFIX + " " + i));
         }
 
         assertThat(databaseCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.support.ConsoleTee;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
+import dev.sluice.support.RefusedRows;
 import dev.sluice.tools.LoadGenerator;
 import dev.sluice.tools.ReviewEvents;
 import org.apache.kafka.clients.producer.Producer;
@@ -79,17 +80,19 @@ class ObservabilityIntegrationTest {
     @BeforeAll
     void sendTraffic() throws Exception {
         jdbc.execute(PipelineTables.TRUNCATE_ALL);
+        RefusedRows.install(jdbc);
         producer = LoadGenerator.createProducer(broker.getBrokersAsString());
         byte[] valid = ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-" + UUID.randomUUID(), 5, PAYLOAD_TEXT);
         send(valid);
         send(valid);                                                                  // duplicate
         send(ReviewEvents.valid(invalidEventId, "user:2", "r-" + invalidEventId, 9, PAYLOAD_TEXT)); // rating 9
-        send(ReviewEvents.valid(UUID.randomUUID(), "user:3", "r-" + UUID.randomUUID(), 4, PAYLOAD_TEXT + "\u0000"));
+        send(ReviewEvents.valid(UUID.randomUUID(), "user:3", "r-" + UUID.randomUUID(), 4, RefusedRows.PREFIX + PAYLOAD_TEXT));
         producer.flush();
     }
 
     @AfterAll
     void closeProducerAndConsole() {
+        RefusedRows.remove(jdbc);
         producer.close();
         CONSOLE.close();
     }

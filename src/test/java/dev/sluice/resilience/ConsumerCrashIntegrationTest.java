@@ -1,8 +1,6 @@
 package dev.sluice.resilience;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
+import dev.sluice.support.SluiceProcess;
 import dev.sluice.support.TestDatabaseFallback;
 import dev.sluice.tools.LoadGenerator;
 import org.apache.kafka.clients.producer.Producer;
@@ -43,12 +41,12 @@ class ConsumerCrashIntegrationTest {
     private static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DB_URL",
             "jdbc:postgresql://127.0.0.1:5432/sluice_test");
 
-    private final List<Process> children = new ArrayList<>();
+    private final List<SluiceProcess> children = new ArrayList<>();
     private EmbeddedKafkaKraftBroker broker;
 
     @AfterEach
     void stopEverything() {
-        children.forEach(Process::destroyForcibly);
+        children.forEach(SluiceProcess::close);
         if (broker != null) {
             broker.destroy();
         }
@@ -57,12 +55,12 @@ class ConsumerCrashIntegrationTest {
     @Test
     void killMinusNineTwiceMidStreamStillReconcilesExactly() throws Exception {
         String kafka = startBroker();
-        Process sluice = startSluice(kafka, 1);
+        SluiceProcess sluice = startSluice(kafka, 1);
         CompletableFuture<LoadGenerator.Summary> load = startLoad(kafka);
         long kills = 0;
         for (int crash = 1; crash <= 2; crash++) {
             Thread.sleep(4_000);
-            sluice.destroyForcibly().waitFor();
+            sluice.kill();
             kills++;
             sluice = startSluice(kafka, crash + 1);
         }
@@ -91,12 +89,11 @@ class ConsumerCrashIntegrationTest {
     @Test
     void sigtermFinishesTheRecordInHandCommitsEverythingWrittenAndExitsWithinTheBound() throws Exception {
         String kafka = startBroker();
-        Process sluice = startSluice(kafka, 1);
+        SluiceProcess sluice = startSluice(kafka, 1);
         CompletableFuture<LoadGenerator.Summary> load = startLoad(kafka);
         Thread.sleep(6_000);
         long stopping = System.nanoTime();
-        sluice.destroy();
-        boolean exited = sluice.waitFor(SHUTDOWN_BOUND.toSeconds(), TimeUnit.SECONDS);
+        boolean exited = sluice.terminate(SHUTDOWN_BOUND);
         Duration stopTook = Duration.ofNanos(System.nanoTime() - stopping);
         assertThat(exited).as("Sluice still running %s after SIGTERM", SHUTDOWN_BOUND).isTrue();
 
@@ -145,23 +142,14 @@ class ConsumerCrashIntegrationTest {
         return last;
     }
 
-    private Process startSluice(String kafka, int run) throws IOException {
-        Path log = Path.of("target", "crash-drill-sluice-" + run + ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                "dev.sluice.SluiceApplication", "--server.port=0", "--camel.main.name=crash-drill-" + run)
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("SLUICE_KAFKA_BOOTSTRAP_SERVERS", kafka);
-        builder.environment().put("SLUICE_DB_URL", DATABASE_URL);
-        builder.environment().put("SLUICE_DB_USER", System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"));
-        Process child = builder.start();
-        children.add(child);
-        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(250)).until(() -> {
-            assertThat(child.isAlive()).as("Sluice run %d died; see %s", run, log).isTrue();
-            return Files.readString(log).contains("Started SluiceApplication");
-        });
-        return child;
+    private SluiceProcess startSluice(String kafka, int run) throws IOException {
+        SluiceProcess sluice = SluiceProcess.start("crash-drill-sluice-" + run, Map.of(
+                "SLUICE_KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "SLUICE_DB_URL", DATABASE_URL,
+                "SLUICE_DB_USER", System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres")), List.of("-Xmx384m"),
+                List.of());
+        children.add(sluice);
+        return sluice;
     }
 
     private static LoadGenerator.Summary produce(String kafka) {

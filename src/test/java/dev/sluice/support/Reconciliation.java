@@ -21,6 +21,32 @@ public final class Reconciliation {
     private Reconciliation() {
     }
 
+    /**
+     * What a run with changes must end with: rows (creations, and changes to reviews never created), dead letters,
+     * events recorded as superseded, and valid events, each claimed once (one idempotency marker each).
+     */
+    public record Expected(long rows, long deadLetters, long superseded, long validEvents) {
+    }
+
+    /** Rows, dead letters and offsets as with creations only; then the ledger and the markers. */
+    public static void awaitExact(JdbcTemplate jdbc, KafkaOffsets offsets, int partitions, Expected expected)
+            throws Exception {
+        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expected.rows());
+            assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expected.deadLetters());
+            assertThat(offsets.lag(GROUP, EVENTS)).hasSize(partitions).allSatisfy((partition, lag) -> assertThat(lag).isZero());
+        });
+        assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expected.rows());
+        assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expected.deadLetters());
+        assertThat(offsets.recordCount(DEAD_LETTERS)).isEqualTo(expected.deadLetters());
+        assertThat(PipelineTables.count(jdbc, "superseded_events")).isEqualTo(expected.superseded());
+        assertThat(PipelineTables.count(jdbc, "idempotency_markers")).isEqualTo(expected.validEvents());
+        System.out.printf("Reconciled: rows=%d dlq_events=%d dlq_topic=%d superseded=%d markers=%d (expected %s) lag=0 on"
+                        + " %d partitions%n", PipelineTables.count(jdbc, "reviews"), PipelineTables.count(jdbc, "dlq_events"),
+                offsets.recordCount(DEAD_LETTERS), PipelineTables.count(jdbc, "superseded_events"),
+                PipelineTables.count(jdbc, "idempotency_markers"), expected, partitions);
+    }
+
     public static void awaitExact(JdbcTemplate jdbc, KafkaOffsets offsets, int partitions, long expectedRows,
                                   long expectedDeadLetters) throws Exception {
         await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

@@ -90,4 +90,95 @@ class EventValidatorTest {
         assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), "2019-05-01T00:00:00Z")
                 .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
     }
+
+    @ParameterizedTest(name = "a key twice {0} -> malformed naming {1}")
+    @CsvSource(delimiter = '|', value = {
+            "at the top level| 'ts' at /ts| {\"event_id\":\"%s\",\"event_type\":\"review_created\",\"key\":\"u\",\"ts\":\"2026-01-01T00:00:00Z\",\"ts\":\"2026-02-01T00:00:00Z\",\"schema_version\":1,\"payload\":{\"review_id\":\"r\",\"rating\":1,\"text\":\"t\"}}",
+            "in the payload| 'rating' at /payload/rating| {\"event_id\":\"%s\",\"event_type\":\"review_created\",\"key\":\"u\",\"ts\":\"2026-01-01T00:00:00Z\",\"schema_version\":1,\"payload\":{\"review_id\":\"r\",\"rating\":1,\"text\":\"t\",\"rating\":5}}"})
+    void aKeyTwiceInOneObjectIsMalformedAndNamed(String where, String named, String json) {
+        assertThatThrownBy(() -> validator.validate(json.formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
+                message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
+                .hasMessage("record value has a key twice in one object: " + named);
+    }
+
+    @Test
+    void aByteOrderMarkOrAnotherEncodingThanUtf8IsMalformed() {
+        byte[] event = ReviewEvents.valid(UUID.randomUUID(), "user:1", "r-1", 5, "fine");
+        byte[] withMark = new byte[event.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(event, 0, withMark, 3, event.length);
+        byte[] utf16 = new String(event, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16LE);
+
+        assertThatThrownBy(() -> validator.validate(withMark, message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
+                .hasMessageContaining("byte-order mark");
+        assertThatThrownBy(() -> validator.validate(utf16, message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
+                .hasMessageContaining("must be UTF-8");
+        assertThat(validator.validate(event, message)).containsKey("payload");
+    }
+
+    @ParameterizedTest(name = "{0} -> invalid naming {1}")
+    @CsvSource(delimiter = '|', value = {
+            "a lone surrogate in the key| key| review_created| 1| user \\udc01| {\"review_id\":\"r\",\"rating\":1,\"text\":\"t\"}",
+            "a lone surrogate in the text| payload.text| review_created| 1| u| {\"review_id\":\"r\",\"rating\":1,\"text\":\"abc \\ud800 def\"}",
+            "a lone surrogate in a v2 title| payload.title| review_created| 2| u| {\"review_id\":\"r\",\"rating\":1,\"body\":\"b\",\"title\":\"\\ud800\"}",
+            "a lone surrogate in an update's text| payload.text| review_updated| 1| u| {\"review_id\":\"r\",\"rating\":1,\"text\":\"\\udfff!\"}",
+            "a NUL in the text| payload.text| review_created| 1| u| {\"review_id\":\"r\",\"rating\":1,\"text\":\"a\\u0000b\"}",
+            "a NUL in the review id| payload.review_id| review_deleted| 1| u| {\"review_id\":\"r\\u0000\"}"})
+    void textPostgreSQLCannotStoreUnchangedIsInvalidAndNamesItsField(String what, String field, String type,
+                                                                      int version, String key, String payload) {
+        byte[] event = ("{\"event_id\":\"%s\",\"event_type\":\"%s\",\"key\":\"%s\",\"ts\":\"2026-01-01T00:00:00Z\","
+                + "\"schema_version\":%d,\"payload\":%s}").formatted(UUID.randomUUID(), type, key, version, payload)
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> validator.validate(event, message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.INVALID))
+                .hasMessageStartingWith(field + ": holds a")
+                .hasMessageContaining("which PostgreSQL cannot store unchanged");
+    }
+
+    @Test
+    void aSurrogatePairIsTextLikeAnyOtherAndKeptAsSent() {
+        byte[] event = ("{\"event_id\":\"%s\",\"event_type\":\"review_created\",\"key\":\"u\","
+                + "\"ts\":\"2026-01-01T00:00:00Z\",\"schema_version\":1,"
+                + "\"payload\":{\"review_id\":\"r\",\"rating\":1,\"text\":\"smile \\ud83d\\ude00\"}}")
+                .formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(validator.validate(event, message).get("payload"))
+                .isEqualTo(Map.of("review_id", "r", "rating", 1, "text", "smile \uD83D\uDE00"));
+    }
+
+    @ParameterizedTest(name = "event_type ''{0}'' is invalid")
+    @CsvSource(ignoreLeadingAndTrailingWhitespace = false, delimiter = '|', value = {"review_created ", " review_created", "Review_Created", "review-created"})
+    void anEventTypeThatIsNotAPlainNameIsInvalid(String type) {
+        byte[] event = ("{\"event_id\":\"%s\",\"event_type\":\"%s\",\"key\":\"u\",\"ts\":\"2026-01-01T00:00:00Z\","
+                + "\"schema_version\":1,\"payload\":{\"review_id\":\"r\",\"rating\":1,\"text\":\"t\"}}")
+                .formatted(UUID.randomUUID(), type).getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> validator.validate(event, message))
+                .isInstanceOfSatisfying(RejectedEventException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.INVALID))
+                .hasMessageStartingWith("event_type: must be lower-case letters, digits and _");
+    }
+
+    @Test
+    void fiftyNineMinutesAheadIsAcceptedAndSixtyOneAreNot() {
+        String stamped = "{\"event_id\":\"%s\",\"event_type\":\"review_created\",\"key\":\"user:1\",\"ts\":\"%s\","
+                + "\"schema_version\":1,\"payload\":{\"review_id\":\"r-1\",\"rating\":5,\"text\":\"t\"}}";
+        Instant now = Instant.now();
+
+        assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), now.plus(Duration.ofMinutes(59)))
+                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
+        assertThatThrownBy(() -> validator.validate(stamped.formatted(UUID.randomUUID(),
+                now.plus(Duration.ofMinutes(61))).getBytes(StandardCharsets.UTF_8), message))
+                .hasMessageStartingWith("ts: more than 60 minutes ahead");
+    }
 }

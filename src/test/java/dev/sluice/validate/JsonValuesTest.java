@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One walk of the tree gives exactly what Jackson's untyped Map binding gives, value for value and type for type. */
 class JsonValuesTest {
@@ -24,7 +25,7 @@ class JsonValuesTest {
     void anEventReadsAsJacksonWouldBindIt() throws Exception {
         JsonNode event = MAPPER.readTree("""
                 {"event_id": "0b6f2f4e-7c1a-4a53-9d0e-6d8d7f1c2a10", "schema_version": 1, "ts": "2026-12-01T08:00:00Z",
-                 "payload": {"review_id": "r-1", "rating": 5, "text": "caf\\u00e9 \\u0000 ok", "big": 12345678901,
+                 "payload": {"review_id": "r-1", "rating": 5, "text": "caf\\u00e9 \\ud83d\\ude00 ok", "big": 12345678901,
                              "huge": 123456789012345678901234567890, "ratio": 0.25, "flag": true, "none": null,
                              "tags": ["a", 1, [2.5, {"deep": false}]], "nested": {"k": {}}}}""");
 
@@ -39,6 +40,20 @@ class JsonValuesTest {
             // Through bytes, as the validator gets them: the parser, not this test, picks the node types.
             assertSameAsJackson(MAPPER.readTree(MAPPER.writeValueAsBytes(document)));
         }
+    }
+
+    @Test
+    void aStringPostgreSQLCannotStoreUnchangedIsRefusedNamingItsPath() throws Exception {
+        JsonNode event = MAPPER.readTree("""
+                {"key": "u", "payload": {"review_id": "r-1", "tags": ["fine", {"note": "lone \\udc00 here"}]}}""");
+
+        assertThatThrownBy(() -> JsonValues.object(event))
+                .isInstanceOf(JsonValues.UnstorableText.class)
+                .hasMessage("payload.tags[1].note: holds a lone surrogate (\\udc00) at character 5, which PostgreSQL"
+                        + " cannot store unchanged");
+        assertThatThrownBy(() -> JsonValues.object(MAPPER.readTree("{\"key\": \"a\\u0000b\"}")))
+                .hasMessage("key: holds a NUL character (\\u0000) at character 1, which PostgreSQL cannot store"
+                        + " unchanged");
     }
 
     private static void assertSameAsJackson(JsonNode tree) {
@@ -73,7 +88,7 @@ class JsonValuesTest {
     private static JsonNode randomValue(Random random, int depth) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         switch (random.nextInt(depth < 3 ? 9 : 7)) {
-            case 0: return nodes.textNode(Long.toString(random.nextLong(), 36) + "\u00e9\u0000");
+            case 0: return nodes.textNode(Long.toString(random.nextLong(), 36) + "\u00e9\uD83D\uDE00");
             case 1: return nodes.numberNode(random.nextInt());
             case 2: return nodes.numberNode(random.nextLong());
             case 3: return nodes.numberNode(new java.math.BigInteger(100, random));
