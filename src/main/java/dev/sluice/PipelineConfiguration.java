@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterDescriber;
@@ -12,7 +14,7 @@ import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.ingest.EventTypeAgreement;
 import dev.sluice.ingest.KafkaBatch;
 import dev.sluice.ingest.OneByOne;
-import dev.sluice.ingest.StoreRoutes;
+import dev.sluice.ingest.RouteCalls;
 import dev.sluice.ingest.WriteChunkSize;
 import dev.sluice.observe.QueryTimers;
 import dev.sluice.reload.LiveTuning;
@@ -20,11 +22,12 @@ import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.BreakerPausesConsumers;
 import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.store.DatabaseLimits;
+import dev.sluice.store.EventTypeStores;
+import dev.sluice.store.EventTypes;
 import dev.sluice.store.MarkerRetention;
-import dev.sluice.store.ReviewStatsCompaction;
 import dev.sluice.store.PostgresMessageIdRepository;
+import dev.sluice.store.ReviewStatsCompaction;
 import dev.sluice.store.RowParameters;
-import dev.sluice.store.SupersededEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -41,7 +44,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The typed beans the YAML routes refer to by name. */
+/** The pipeline's beans, which its routes refer to by name. */
 @Configuration(proxyBeanMethods = false)
 class PipelineConfiguration {
 
@@ -59,20 +62,34 @@ class PipelineConfiguration {
         return new EventValidator(mapper, schemas, properties.validation().maxEventBytes());
     }
 
+    /** The event types whose store routes run; the ingest routes ask it by this name. */
     @Bean
-    StoreRoutes storeRoutes() {
-        return new StoreRoutes();
+    EventTypes eventTypes() {
+        return new EventTypes();
     }
 
-    /** Also the {@code eventTypes} detail of /actuator/health, after its bean name. */
+    /** What the store route template builds each event type's store with (by this name: StoreRouteTemplate.STORES). */
+    @Bean
+    EventTypeStores eventTypeStores(DataSource dataSource, EventSchemas schemas, EventTypes eventTypes,
+                                    SluiceProperties properties, MeterRegistry registry) {
+        return new EventTypeStores(dataSource, schemas, eventTypes, properties.consumer().groupId(),
+                query -> queryTimer(registry, query));
+    }
+
+    /** Also the {@code eventTypes} detail of /actuator/health (Spring names it after the bean, less the suffix). */
     @Bean(destroyMethod = "stopChecking")
-    EventTypeAgreement eventTypes(EventSchemas schemas, MeterRegistry registry) {
-        return new EventTypeAgreement(schemas, registry);
+    EventTypeAgreement eventTypesHealthIndicator(EventSchemas schemas, EventTypes eventTypes, MeterRegistry registry) {
+        return new EventTypeAgreement(schemas, eventTypes, registry);
     }
 
     @Bean
-    BatchAdmission batchAdmission(EventValidator eventValidator, StoreRoutes storeRoutes, SluiceProperties properties) {
-        return new BatchAdmission(eventValidator, storeRoutes, properties.consumer().batchDeadline());
+    BatchAdmission batchAdmission(EventValidator eventValidator, EventTypes eventTypes, SluiceProperties properties) {
+        return new BatchAdmission(eventValidator, eventTypes, properties.consumer().batchDeadline());
+    }
+
+    @Bean
+    RouteCalls routeCalls() {
+        return new RouteCalls();
     }
 
     @Bean
@@ -85,8 +102,8 @@ class PipelineConfiguration {
     }
 
     @Bean
-    ChunkedWrite chunkedWrite(WriteChunkSize writeChunkSize, OneByOne oneByOne) {
-        return new ChunkedWrite(writeChunkSize, oneByOne);
+    ChunkedWrite chunkedWrite(WriteChunkSize writeChunkSize, OneByOne oneByOne, RouteCalls routeCalls) {
+        return new ChunkedWrite(writeChunkSize, oneByOne, routeCalls);
     }
 
     /** Bounded database time and the pool's size, on the pool before it opens (static: a bean post-processor). */
@@ -96,8 +113,8 @@ class PipelineConfiguration {
     }
 
     @Bean
-    OneByOne oneByOne() {
-        return new OneByOne();
+    OneByOne oneByOne(RouteCalls routeCalls) {
+        return new OneByOne(routeCalls);
     }
 
     /** The throttle; {@code routes-yaml/tuning.yaml}, when it sets a rate, wins over the configured one. */
@@ -136,13 +153,8 @@ class PipelineConfiguration {
     }
 
     @Bean
-    SupersededEvents supersededEvents(JdbcTemplate jdbcTemplate) {
-        return new SupersededEvents(jdbcTemplate);
-    }
-
-    @Bean
-    RowParameters rowParameters(EventSchemas schemas) {
-        return new RowParameters(schemas::fields, schemas::fields);
+    RowParameters rowParameters() {
+        return new RowParameters();
     }
 
     /** One store attempt's transaction, with its deadline: every statement in it gets the time that is left. */

@@ -13,7 +13,7 @@ import dev.sluice.ingest.BatchOutcomes;
 import dev.sluice.ingest.IngestBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
-import org.apache.camel.component.kafka.KafkaConstants;
+import dev.sluice.event.EventSource;
 import org.apache.camel.support.ExpressionAdapter;
 
 /**
@@ -91,8 +91,7 @@ public final class BackfillRun implements AutoCloseable {
         deadLettered += outcomes.deadLetteredCount();
         // The batch's own last line, not the reader's: the split reads a batch ahead (to know which one is last).
         List<Exchange> records = batch.records();
-        checkpoints.save(file, size,
-                records.get(records.size() - 1).getMessage().getHeader(KafkaConstants.OFFSET, Long.class));
+        checkpoints.save(file, size, EventSource.of(records.get(records.size() - 1).getMessage()).offset());
         long now = System.nanoTime();
         if (now - lastProgress >= progressEveryNanos) {
             out.println(progressLine(now));

@@ -14,17 +14,18 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 
+import dev.sluice.event.EventSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 
 /**
  * A file of events, one JSON event per line (NDJSON; gzip-compressed if its name ends in {@code .gz}), read as the
  * stream's records: each line is an exchange with the line's bytes as its body, exactly as they are in the file, and
- * the coordinates the pipeline reads from a Kafka record: topic {@code backfill:<file name>}, partition 0, offset the
- * line number (from 1). So validation, claims, store routes and dead letters are the stream's own, and a dead letter
- * names the line it came from.
+ * where it came from, an {@link EventSource.FileLine} (the file's name and the line's number, from 1). So validation,
+ * claims, store routes and dead letters are the stream's own; a row's lineage and a dead letter name the line
+ * ({@code backfill:<file name>}, partition -1, the line number), and a line's position among an entity's changes
+ * follows its number (docs/write-modes.md).
  * <p>
  * Memory stays bounded whatever the file holds: lines are read one at a time, in batches, and a line longer than
  * {@code maxLineBytes} keeps only its first {@code maxLineBytes} bytes (enough for the validator to refuse it as
@@ -33,7 +34,7 @@ import org.apache.camel.support.DefaultExchange;
 public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable {
 
     private final CamelContext camel;
-    private final String topic;
+    private final String fileName;
     private final CountingStream counted;
     private final InputStream in;
     private final int batchSize;
@@ -48,7 +49,7 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
     /** Opens the file and skips its first {@code linesDone} lines (a resumed run). */
     public EventFile(CamelContext camel, Path file, long linesDone, int batchSize, int maxLineBytes) throws IOException {
         this.camel = camel;
-        this.topic = "backfill:" + file.getFileName();
+        this.fileName = file.getFileName().toString();
         this.batchSize = batchSize;
         this.maxLineBytes = maxLineBytes;
         this.counted = new CountingStream(Files.newInputStream(file));
@@ -58,11 +59,6 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
         while (lineNumber < linesDone && readLine()) {
             // skipped: written by an earlier run
         }
-    }
-
-    /** The Kafka-like topic a line's record carries, {@code backfill:<file name>}. */
-    public String topic() {
-        return topic;
     }
 
     /** Bytes of the file read so far (compressed bytes for a .gz), for the progress's share and ETA. */
@@ -106,9 +102,7 @@ public final class EventFile implements Iterator<List<Exchange>>, AutoCloseable 
                 }
                 Exchange record = new DefaultExchange(camel);
                 record.getMessage().setBody(line.toByteArray());
-                record.getMessage().setHeader(KafkaConstants.TOPIC, topic);
-                record.getMessage().setHeader(KafkaConstants.PARTITION, 0);
-                record.getMessage().setHeader(KafkaConstants.OFFSET, lineNumber);
+                record.getMessage().setHeader(EventSource.HEADER, new EventSource.FileLine(fileName, lineNumber));
                 batch.add(record);
             }
         } catch (IOException e) {

@@ -10,15 +10,15 @@ import dev.sluice.config.SluiceProperties;
 import dev.sluice.ingest.BatchAdmission;
 import dev.sluice.ingest.ChunkedWrite;
 import dev.sluice.ingest.OneByOne;
-import dev.sluice.ingest.StoreRoutes;
+import dev.sluice.ingest.RouteCalls;
 import dev.sluice.ingest.WriteChunkSize;
 import dev.sluice.observe.PipelineMetrics;
 import dev.sluice.observe.QueryTimers;
 import dev.sluice.store.AttemptTransactionPolicy;
 import dev.sluice.store.DatabaseCircuitBreaker;
 import dev.sluice.store.PostgresMessageIdRepository;
-import dev.sluice.store.RowParameters;
-import dev.sluice.store.SupersededEvents;
+import dev.sluice.store.EventTypeStores;
+import dev.sluice.store.EventTypes;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -51,19 +51,16 @@ public final class CliBeans {
         return new EventValidator(new ObjectMapper(), EventSchemas.loadFrom(Path.of(schemasDirectory)), maxEventBytes);
     }
 
-    /** Binds each name by what the row's schema version declares, as in the app. */
-    public static RowParameters rowParameters(String schemasDirectory) {
-        EventSchemas schemas = EventSchemas.loadFrom(Path.of(schemasDirectory));
-        return new RowParameters(schemas::fields, schemas::fields);
+    /** What the store route template builds each event type's store with, as in the app. */
+    public static EventTypeStores eventTypeStores(DataSource dataSource, String schemasDirectory, EventTypes eventTypes,
+                                                 String groupId) {
+        return new EventTypeStores(dataSource, EventSchemas.loadFrom(Path.of(schemasDirectory)), eventTypes, groupId,
+                CliBeans::timer);
     }
 
     public static PostgresMessageIdRepository eventIdRepository(DataSource dataSource, String groupId) {
         return new PostgresMessageIdRepository(new JdbcTemplate(dataSource), groupId,
                 timer("insert_idempotency_markers"));
-    }
-
-    public static SupersededEvents supersededEvents(DataSource dataSource) {
-        return new SupersededEvents(new JdbcTemplate(dataSource));
     }
 
     public static PipelineMetrics pipelineMetrics() {
@@ -78,12 +75,13 @@ public final class CliBeans {
         return new AttemptTransactionPolicy(transactions, timer("dead_letter_transaction"));
     }
 
-    public static BatchAdmission batchAdmission(EventValidator validator, StoreRoutes storeRoutes, String batchDeadline) {
-        return new BatchAdmission(validator, storeRoutes, duration(batchDeadline));
+    public static BatchAdmission batchAdmission(EventValidator validator, EventTypes eventTypes, String batchDeadline) {
+        return new BatchAdmission(validator, eventTypes, duration(batchDeadline));
     }
 
-    public static ChunkedWrite chunkedWrite(int maxPollRecords, String statementTimeout, OneByOne oneByOne) {
-        return new ChunkedWrite(new WriteChunkSize(maxPollRecords, duration(statementTimeout)), oneByOne);
+    public static ChunkedWrite chunkedWrite(int maxPollRecords, String statementTimeout, OneByOne oneByOne,
+                                            RouteCalls routeCalls) {
+        return new ChunkedWrite(new WriteChunkSize(maxPollRecords, duration(statementTimeout)), oneByOne, routeCalls);
     }
 
     public static CircuitBreaker databaseCircuitBreaker(int failureRateThreshold, int minimumNumberOfCalls,

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.sluice.event.EventSource;
 import dev.sluice.event.FailureReason;
 import dev.sluice.event.RejectedEventException;
 import dev.sluice.failure.FailureTracker;
@@ -49,14 +50,15 @@ public class DeadLetterDescriber {
         Message message = exchange.getMessage();
         byte[] value = message.getBody(byte[].class);
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
+        EventSource source = EventSource.of(message);
         DeadLetter letter = new DeadLetter(classify(failure),
                 failure == null ? "none" : failure.getClass().getName(),
                 summarize(failure),
                 DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_ID, String.class), MAX_NAME_CHARS),
                 DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_TYPE, String.class), MAX_NAME_CHARS),
-                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS),
-                message.getHeader(KafkaConstants.PARTITION, -1, Integer.class),
-                message.getHeader(KafkaConstants.OFFSET, -1L, Long.class),
+                DeadLetterText.of(source.lineage(), MAX_NAME_CHARS),
+                source.partition(),
+                source.offset(),
                 keyText(message.getHeader(KafkaConstants.KEY)),
                 keyBytes(message.getHeader(KafkaConstants.KEY)),
                 value,
@@ -77,12 +79,11 @@ public class DeadLetterDescriber {
         Throwable writeFailure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         // Read before anything else: if describing itself failed, only camel-kafka's own headers are there.
+        EventSource source = EventSource.of(message);
         String topic = Objects.toString(message.getHeader(DeadLetterHeaders.ORIGINAL_TOPIC),
-                DeadLetterText.of(Objects.toString(message.getHeader(KafkaConstants.TOPIC), "unknown"), MAX_NAME_CHARS));
-        int partition = (int) parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION),
-                message.getHeader(KafkaConstants.PARTITION, -1, Integer.class));
-        long offset = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET),
-                message.getHeader(KafkaConstants.OFFSET, -1L, Long.class));
+                DeadLetterText.of(source.lineage(), MAX_NAME_CHARS));
+        int partition = (int) parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_PARTITION), source.partition());
+        long offset = parseOr(message.getHeader(DeadLetterHeaders.ORIGINAL_OFFSET), source.offset());
         String failedReason = Objects.toString(message.getHeader(DeadLetterHeaders.REASON), "unknown");
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
         DeadLetter minimal = new DeadLetter(FailureReason.DEAD_LETTER_FAILED,

@@ -47,7 +47,9 @@ public class DeadLetterRoute extends RouteBuilder {
                 .bean("outageGuard", "refuseIfDatabaseUnavailable").id("refuse-during-outage")
                 .bean("deadLetterDescriber", "describe").id("describe-failure")
                 .bean("deadLetterLog", "deadLettered").id("log-dead-letter")
-                .to(WRITE_RECORD).id("write-dead-letter");
+                .to(WRITE_RECORD).id("write-dead-letter")
+                // What the record became, for whoever sent it here: its dead letter, typed.
+                .setBody(exchangeProperty(DeadLetterDescriber.LETTER)).id("dead-lettered");
 
         // Its own route, so that a retry starts a new transaction rather than repeating one step of a failed one.
         from(WRITE_RECORD)
@@ -82,6 +84,7 @@ public class DeadLetterRoute extends RouteBuilder {
                         .setBody(constant(new byte[0]))
                         .to(DEAD_LETTER_TOPIC).id("dlq-topic-minimal")
                     .end()
-                .end();
+                .end()
+                .setBody(exchangeProperty(DeadLetterDescriber.LETTER)).id("minimal-dead-lettered");
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.event.FailureReason;
+import dev.sluice.store.StoreChunk;
 
 /**
  * What became of the events of one {@link IngestBatch}: written (with each event's {@code ts}, for the end-to-end
@@ -25,6 +26,17 @@ public final class BatchOutcomes {
 
     /** Events of one type superseded for one reason ({@code conflict}, {@code stale}). */
     public record Superseded(String eventType, String reason) {
+    }
+
+    /** What each event of a chunk became, once the attempt that stored it committed. */
+    public void stored(StoreChunk chunk) {
+        chunk.forEachOutcome((event, outcome) -> {
+            switch (outcome) {
+                case APPLIED -> written(event.at());
+                case DUPLICATE -> duplicates(1);
+                case CONFLICT, STALE -> superseded(event.eventType(), outcome.supersededReason(), 1);
+            }
+        });
     }
 
     public synchronized void written(Instant eventTime) {

@@ -1,14 +1,12 @@
 package dev.sluice.ingest;
 
 import java.util.List;
-import java.util.Map;
 
+import dev.sluice.event.ValidEvent;
 import dev.sluice.failure.TransientFailures;
-import dev.sluice.store.EventRows;
+import dev.sluice.store.EventTypes;
 import dev.sluice.store.StoreChunk;
 import org.apache.camel.Body;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.ProducerTemplate;
@@ -30,68 +28,56 @@ import org.springframework.transaction.TransactionTimedOutException;
  * <li>Past the batch's deadline ({@link BatchProgress}) no new chunk starts; the rest is deferred to a re-read.</li>
  * </ul>
  */
-public class ChunkedWrite implements CamelContextAware {
+public class ChunkedWrite {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkedWrite.class);
 
     private final WriteChunkSize chunkSize;
     private final OneByOne oneByOne;
-    private CamelContext camel;
+    private final RouteCalls routes;
 
-    public ChunkedWrite(WriteChunkSize chunkSize, OneByOne oneByOne) {
+    public ChunkedWrite(WriteChunkSize chunkSize, OneByOne oneByOne, RouteCalls routes) {
         this.chunkSize = chunkSize;
         this.oneByOne = oneByOne;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camel) {
-        this.camel = camel;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
+        this.routes = routes;
     }
 
     @Handler
     public void write(@Body TypeSlice slice, Exchange split) throws Exception {
-        BatchProgress progress = slice.batch().progress();
-        // A template per call: a kept one outlives a Camel context restart and sends to a direct endpoint nobody reads.
-        try (ProducerTemplate producer = camel.createProducerTemplate()) {
-            Chunks chunks = new Chunks(producer, slice.eventType(), split, slice.batch().outcomes());
-            List<Map<String, Object>> rows = slice.rows();
+        BatchProgress progress = slice.progress();
+        try (ProducerTemplate producer = routes.template()) {
+            Chunks chunks = new Chunks(producer, slice, split);
+            List<ValidEvent> events = slice.events();
             List<Exchange> records = slice.records();
-            for (int from = 0; from < rows.size(); ) {
-                int to = Math.min(rows.size(), from + chunkSize.current());
+            for (int from = 0; from < events.size(); ) {
+                int to = Math.min(events.size(), from + chunkSize.current());
                 if (!progress.mayStartWrite()) {
-                    progress.defer(records.subList(from, rows.size()));
+                    progress.defer(records.subList(from, events.size()));
                     return;
                 }
-                chunks.write(rows.subList(from, to), records.subList(from, to), progress);
+                chunks.write(events.subList(from, to), records.subList(from, to), progress);
                 from = to;
             }
         }
     }
 
-    /** Where a type's chunks go, the exchange each attempt is copied from, and the outcomes of their batch. */
+    /** Where a slice's chunks go, the exchange each attempt is copied from, and the outcomes of their batch. */
     private final class Chunks {
         private final ProducerTemplate producer;
-        private final String eventType;
         private final String endpoint;
         private final Exchange split;
         private final BatchOutcomes outcomes;
 
-        Chunks(ProducerTemplate producer, String eventType, Exchange split, BatchOutcomes outcomes) {
+        Chunks(ProducerTemplate producer, TypeSlice slice, Exchange split) {
             this.producer = producer;
-            this.eventType = eventType;
-            this.endpoint = "direct:" + StoreRoutes.routeId(eventType);
+            this.endpoint = "direct:" + EventTypes.routeId(slice.eventType());
             this.split = split;
-            this.outcomes = outcomes;
+            this.outcomes = slice.outcomes();
         }
 
-        void write(List<Map<String, Object>> rows, List<Exchange> records, BatchProgress progress) throws Exception {
+        void write(List<ValidEvent> events, List<Exchange> records, BatchProgress progress) throws Exception {
             long started = System.nanoTime();
-            StoreChunk chunk = new StoreChunk(rows);
+            StoreChunk chunk = StoreChunk.of(events);
             // A copy of the split's exchange: it carries the trace the batch belongs to.
             Exchange attempt = split.copy();
             attempt.getMessage().setBody(chunk);
@@ -99,43 +85,41 @@ public class ChunkedWrite implements CamelContextAware {
             long took = System.nanoTime() - started;
             if (failure == null) {
                 // Returned without a failure: the attempt's transaction has committed.
-                chunk.applied().forEach(row -> outcomes.written(EventRows.eventTime(row)));
-                outcomes.superseded(eventType, chunk.supersededReason(), chunk.superseded());
-                outcomes.duplicates(chunk.duplicates());
-                chunkSize.wrote(rows.size(), took);
+                outcomes.stored(chunk);
+                chunkSize.wrote(events.size(), took);
                 return;
             }
             // Debug: a refused row costs a line per halving; the row's dead letter is what an operator reads.
-            log.debug("A chunk of {} {} events failed after {} ms ({}); {}", rows.size(), endpoint,
-                    took / 1_000_000, failure.toString(), rows.size() <= 2 ? "writing them one by one" : "halving it");
+            log.debug("A chunk of {} {} events failed after {} ms ({}); {}", events.size(), endpoint,
+                    took / 1_000_000, failure.toString(), events.size() <= 2 ? "writing them one by one" : "halving it");
             if (TransientFailures.isDatabaseUnavailable(failure)) {
                 // The first record alone waits out its redeliveries with backoff: if the database stays away it fails
                 // the batch (read again later), and if it is back, the rest goes on as a chunk.
                 oneByOne.inOrder(records.subList(0, 1), outcomes);
-                if (rows.size() > 1) {
+                if (events.size() > 1) {
                     if (!progress.mayStartWrite()) {
                         progress.defer(records.subList(1, records.size()));
                         return;
                     }
-                    write(rows.subList(1, rows.size()), records.subList(1, records.size()), progress);
+                    write(events.subList(1, events.size()), records.subList(1, records.size()), progress);
                 }
                 return;
             }
             if (timedOut(failure)) {
-                chunkSize.timedOut(rows.size());
+                chunkSize.timedOut(events.size());
             }
-            // Two rows alone cost two transactions either way; halving them would spend a third on the refused row.
-            if (rows.size() <= 2 || unroutable(failure)) {
+            // Two events alone cost two transactions either way; halving them would spend a third on the refused one.
+            if (events.size() <= 2 || unroutable(failure)) {
                 oneByOne.inOrder(records, outcomes);
                 return;
             }
-            int half = rows.size() / 2;
-            for (int[] part : new int[][] {{0, half}, {half, rows.size()}}) {
+            int half = events.size() / 2;
+            for (int[] part : new int[][] {{0, half}, {half, events.size()}}) {
                 if (!progress.mayStartWrite()) {
                     progress.defer(records.subList(part[0], records.size()));
                     return;
                 }
-                write(rows.subList(part[0], part[1]), records.subList(part[0], part[1]), progress);
+                write(events.subList(part[0], part[1]), records.subList(part[0], part[1]), progress);
             }
         }
     }

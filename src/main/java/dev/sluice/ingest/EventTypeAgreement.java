@@ -7,12 +7,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.store.EventTypes;
 import dev.sluice.validate.EventSchemas;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
@@ -39,6 +37,7 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
     }
 
     private final EventSchemas schemas;
+    private final EventTypes eventTypes;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "event-type-agreement");
         thread.setDaemon(true);
@@ -52,8 +51,9 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
      * a notifier that needed that context then was never registered (the gauge stayed stale after a route was
      * removed). Camel hands the context over when it registers this one.
      */
-    public EventTypeAgreement(EventSchemas schemas, MeterRegistry registry) {
+    public EventTypeAgreement(EventSchemas schemas, EventTypes eventTypes, MeterRegistry registry) {
         this.schemas = schemas;
+        this.eventTypes = eventTypes;
         Gauge.builder("event.types.unroutable", this, agreement -> agreement.last.schemasWithoutStoreRoute().size())
                 .description("Event types with a schema but no store route: their events are dead-lettered")
                 .register(registry);
@@ -91,16 +91,8 @@ public class EventTypeAgreement extends EventNotifierSupport implements HealthIn
     }
 
     public synchronized Report check() {
-        Set<String> routes = new TreeSet<>();
-        CamelContext camel = getCamelContext();
-        for (Route route : camel.getRoutes()) {
-            // Running, as admission asks: a store route stopped by hand (Hawtio, the CLI) dead-letters its type too.
-            // No status at all for a route that is being removed while this runs.
-            ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
-            if (route.getRouteId().startsWith(StoreRoutes.PREFIX) && status != null && status.isStarted()) {
-                routes.add(route.getRouteId().substring(StoreRoutes.PREFIX.length()));
-            }
-        }
+        // Running, as admission asks: a store route stopped by hand (Hawtio, the CLI) dead-letters its type too.
+        Set<String> routes = eventTypes.runningNow();
         Set<String> types = schemas.types();
         Set<String> withoutRoute = new TreeSet<>(types);
         withoutRoute.removeAll(routes);

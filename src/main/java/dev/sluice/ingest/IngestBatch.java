@@ -2,10 +2,15 @@ package dev.sluice.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+
+import dev.sluice.event.ValidEvent;
+import dev.sluice.store.EventType;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -16,7 +21,8 @@ import org.apache.camel.support.ExpressionAdapter;
  * every step of that route takes. It holds
  * <ul>
  * <li>every record of the poll, in poll order, for the offset commit ({@link KafkaBatch});</li>
- * <li>the admitted ones as one {@link TypeSlice} per event type, for the store routes;</li>
+ * <li>the admitted ones as {@link TypeSlice}s, one event type each, for the store routes, in an order that keeps
+ * every key's events in the poll's order ({@link #slices});</li>
  * <li>the rejected ones (invalid, unroutable), each to be dead-lettered on its own ({@link OneByOne});</li>
  * <li>how far its writes got before the deadline ({@link BatchProgress});</li>
  * <li>what became of each event ({@link BatchOutcomes}).</li>
@@ -42,7 +48,7 @@ public final class IngestBatch {
     };
 
     private final List<Exchange> records;
-    private final Map<String, TypeSlice> slices = new LinkedHashMap<>();
+    private final List<Admitted> admitted = new ArrayList<>();
     private final List<Exchange> rejected = new ArrayList<>();
     private final BatchProgress progress;
     private final BatchOutcomes outcomes = new BatchOutcomes();
@@ -53,8 +59,14 @@ public final class IngestBatch {
         this.progress = new BatchProgress(deadline);
     }
 
-    void admit(String eventType, Map<String, Object> row, Exchange record) {
-        slices.computeIfAbsent(eventType, type -> new TypeSlice(type, this)).add(row, record);
+    /** A valid event of a running type, and the key of the row it changes ({@code table:key value}). */
+    private record Admitted(String eventType, String entity, ValidEvent event, Exchange record) {
+    }
+
+    void admit(EventType type, ValidEvent event, Exchange record) {
+        Object key = type.columns().isEmpty() ? event.payload().get(type.key())
+                : event.field(type.keyColumn().fieldFor(event.schemaVersion()));
+        admitted.add(new Admitted(type.name(), type.table() + ":" + key, event, record));
     }
 
     void reject(Exchange record) {
@@ -65,9 +77,30 @@ public final class IngestBatch {
         return records;
     }
 
-    /** The split of the ingest route iterates these: one store route per event type. */
+    /**
+     * The split of the ingest route writes these one after the other, each through its type's store route. A type's
+     * events go in one slice as long as no key has an event of another type between two of its own; a key whose
+     * creation, update and deletion are in one poll has them in three slices, written in that order. So every key's
+     * events are applied in the poll's order, which is its partition's order, whatever the poll's boundaries
+     * (docs/write-modes.md); where keys do not interleave types, a type's events are one slice.
+     */
     public List<TypeSlice> slices() {
-        return List.copyOf(slices.values());
+        Map<String, Integer> waveOfEntity = new HashMap<>();
+        Map<String, String> typeOfEntity = new HashMap<>();
+        Map<Integer, Map<String, TypeSlice>> waves = new TreeMap<>();
+        for (Admitted event : admitted) {
+            Integer previous = waveOfEntity.get(event.entity());
+            int wave = previous == null ? 0
+                    : event.eventType().equals(typeOfEntity.get(event.entity())) ? previous : previous + 1;
+            waveOfEntity.put(event.entity(), wave);
+            typeOfEntity.put(event.entity(), event.eventType());
+            waves.computeIfAbsent(wave, w -> new LinkedHashMap<>())
+                    .computeIfAbsent(event.eventType(), type -> new TypeSlice(type, progress, outcomes))
+                    .add(event.event(), event.record());
+        }
+        List<TypeSlice> slices = new ArrayList<>();
+        waves.values().forEach(wave -> slices.addAll(wave.values()));
+        return slices;
     }
 
     public List<Exchange> rejected() {

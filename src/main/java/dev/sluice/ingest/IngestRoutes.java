@@ -2,6 +2,7 @@ package dev.sluice.ingest;
 
 import dev.sluice.event.EventHeaders;
 import dev.sluice.failure.PipelineErrorHandling;
+import dev.sluice.store.EventTypes;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
 import org.apache.camel.model.RouteDefinition;
@@ -65,9 +66,10 @@ public class IngestRoutes extends RouteBuilder {
         from(OneByOne.ENDPOINT).routeId(INGEST_ONE)
                 .routeConfigurationId(PipelineErrorHandling.DEAD_LETTER_CHANNEL)
                 .bean("eventValidator").id("validate")
-                .bean("storeRoutes", "requireRunning").id("require-store-route")
-                .bean("batchAdmission", "singleRow").id("to-row")
-                .toD("direct:" + StoreRoutes.PREFIX + "${header." + EventHeaders.EVENT_TYPE + "}")
+                .bean("eventTypes", "requireRunning").id("require-store-route")
+                .bean("batchAdmission", "oneRecord").id("to-chunk")
+                // Ends with the store route's chunk of one, which says what the record became.
+                .toD("direct:" + EventTypes.routeId("${header." + EventHeaders.EVENT_TYPE + "}"))
                         .id("store-one");
     }
 

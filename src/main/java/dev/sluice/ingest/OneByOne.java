@@ -2,23 +2,16 @@ package dev.sluice.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.sluice.deadletter.DeadLetterHeaders;
+import dev.sluice.deadletter.DeadLetter;
 import dev.sluice.event.Correlation;
-import dev.sluice.event.FailureReason;
-import dev.sluice.store.EventRows;
-import dev.sluice.store.SupersededEvents;
+import dev.sluice.store.StoreChunk;
 import org.apache.camel.Body;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.MDC;
 
@@ -30,7 +23,7 @@ import org.slf4j.MDC;
  * dead-letter write failed) fails the batch, so its offsets are not committed and it is read again. What each record
  * became is added to its batch's {@link BatchOutcomes}.
  */
-public class OneByOne implements CamelContextAware, AutoCloseable {
+public class OneByOne implements AutoCloseable {
 
     public static final String ENDPOINT = "direct:ingest-one";
 
@@ -42,21 +35,15 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private CamelContext camel;
+    private final RouteCalls routes;
 
-    @Override
-    public void setCamelContext(CamelContext camel) {
-        this.camel = camel;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
+    public OneByOne(RouteCalls routes) {
+        this.routes = routes;
     }
 
     /** In order, each record done before the next: a chunk whose write failed, where the first outage stops it. */
     public void inOrder(List<Exchange> records, BatchOutcomes outcomes) throws Exception {
-        try (ProducerTemplate producer = template()) {
+        try (ProducerTemplate producer = routes.template()) {
             for (Exchange record : records) {
                 Exchange done = producer.send(ENDPOINT, record.copy());
                 // The record's own id tagged the lines logged while it was handled, on this thread; the batch's
@@ -80,7 +67,7 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         if (rejected.isEmpty()) {
             return;
         }
-        ProducerTemplate producer = template();
+        ProducerTemplate producer = routes.template();
         List<CompletableFuture<Void>> started = new ArrayList<>(rejected.size());
         for (Exchange record : rejected) {
             // A copy: the dead-letter channel rewrites its message, and the batch's record keeps its commit handle.
@@ -105,28 +92,19 @@ public class OneByOne implements CamelContextAware, AutoCloseable {
         }
     }
 
-    /** Written, a duplicate, superseded or dead-lettered: read off the finished exchange of one record. */
-    static void count(Exchange done, BatchOutcomes outcomes) {
-        String reason = done.getMessage().getHeader(DeadLetterHeaders.REASON, String.class);
-        if (reason != null) {
-            outcomes.deadLettered(FailureReason.valueOf(reason.toUpperCase(Locale.ROOT)));
-        } else if (done.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)) {
-            outcomes.duplicates(1);
-        } else if (done.getMessage().getBody() instanceof SupersededEvents.Superseded superseded) {
-            outcomes.superseded(superseded.eventType(), superseded.reason(), 1);
-        } else if (done.getMessage().getBody() instanceof Map<?, ?> row) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> written = (Map<String, Object>) row;
-            outcomes.written(EventRows.eventTime(written));
-        }
-    }
-
     /**
-     * A template per call, not one kept: a kept template outlives a restart of the Camel context and then sends to a
-     * direct endpoint that no route consumes from any more (the batch fails, again and again, for good).
+     * What one record became, from what {@value #ENDPOINT} ends with: its store route's chunk of one (written, a
+     * duplicate, superseded), or the dead letter the dead-letter channel wrote for it.
      */
-    private ProducerTemplate template() {
-        return camel.createProducerTemplate();
+    static void count(Exchange done, BatchOutcomes outcomes) {
+        Object result = done.getMessage().getBody();
+        if (result instanceof StoreChunk stored) {
+            outcomes.stored(stored);
+        } else if (result instanceof DeadLetter letter) {
+            outcomes.deadLettered(letter.reason());
+        } else {
+            throw new IllegalStateException(ENDPOINT + " ended with neither a stored chunk nor a dead letter: " + result);
+        }
     }
 
     private static void closeQuietly(ProducerTemplate producer) {

@@ -2,29 +2,32 @@ package dev.sluice.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import dev.sluice.event.ValidEvent;
 import org.apache.camel.Exchange;
 
 /**
- * One event type's share of an {@link IngestBatch}: the rows its store route writes, and beside each row the record it
- * came from (for the one-by-one path if a write fails, and for the deferral past the deadline). The split of the
- * ingest route hands each slice to {@link ChunkedWrite}.
+ * Events of one type that one statement may write together: a share of an {@link IngestBatch} in which no key has an
+ * event of another type between two of its own ({@link IngestBatch#slices}). Beside each event, the record it came from
+ * (for the one-by-one path if a write fails, and for the deferral past the deadline); and where its writes report: the
+ * batch's progress and outcomes.
  */
 public final class TypeSlice {
 
     private final String eventType;
-    private final IngestBatch batch;
-    private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final List<ValidEvent> events = new ArrayList<>();
     private final List<Exchange> records = new ArrayList<>();
+    private final BatchProgress progress;
+    private final BatchOutcomes outcomes;
 
-    TypeSlice(String eventType, IngestBatch batch) {
+    TypeSlice(String eventType, BatchProgress progress, BatchOutcomes outcomes) {
         this.eventType = eventType;
-        this.batch = batch;
+        this.progress = progress;
+        this.outcomes = outcomes;
     }
 
-    void add(Map<String, Object> row, Exchange record) {
-        rows.add(row);
+    void add(ValidEvent event, Exchange record) {
+        events.add(event);
         records.add(record);
     }
 
@@ -32,19 +35,23 @@ public final class TypeSlice {
         return eventType;
     }
 
-    public IngestBatch batch() {
-        return batch;
-    }
-
     public int size() {
-        return rows.size();
+        return events.size();
     }
 
-    public List<Map<String, Object>> rows() {
-        return rows;
+    public List<ValidEvent> events() {
+        return events;
     }
 
     public List<Exchange> records() {
         return records;
+    }
+
+    public BatchProgress progress() {
+        return progress;
+    }
+
+    public BatchOutcomes outcomes() {
+        return outcomes;
     }
 }

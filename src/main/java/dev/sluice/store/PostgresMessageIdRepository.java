@@ -3,19 +3,19 @@ package dev.sluice.store;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.Timer;
-import org.apache.camel.Body;
+import dev.sluice.event.ValidEvent;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The idempotency markers ({@code idempotency_markers}, created by Flyway) as Camel's {@link IdempotentRepository}:
- * the one-record path's {@code idempotentConsumer} calls {@link #add}, and the batch path's claim step calls
- * {@link #claimFirstSeen} for a whole chunk in one statement. Every statement runs on Spring's transaction-bound
+ * the one-record path's {@code idempotentConsumer} calls {@link #add}. The batch path claims a chunk's ids in its
+ * store statement ({@link StoreStatement}), with the same rows; an operator's own insert ({@link RawInsert}) claims
+ * them with {@link #claimFirstSeen}, in one statement. Every statement runs on Spring's transaction-bound
  * connection, so a marker commits or rolls back with the row it guards.
  * <p>
  * Why not camel-sql's {@code JdbcMessageIdRepository}: its {@code add} selects, then inserts, and reads a duplicate-key
@@ -52,25 +52,24 @@ public class PostgresMessageIdRepository extends ServiceSupport implements Idemp
     }
 
     /**
-     * The claim step of the batch path: marks every event of the chunk as seen and tells the chunk which rows were seen
-     * for the first time, in order (a repeat inside the chunk counts as seen), which the sink then writes. A racing
+     * Marks every event as seen and returns those seen for the first time, in order (a repeat among them counts as
+     * seen), which the operator's statement then writes. A racing
      * consumer with the same ids waits on the markers' keys instead of writing twice.
      */
-    public void claimFirstSeen(@Body StoreChunk chunk) {
-        List<Map<String, Object>> rows = chunk.rows();
-        String[] ids = new String[rows.size()];
+    public List<ValidEvent> claimFirstSeen(List<ValidEvent> events) {
+        String[] ids = new String[events.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = String.valueOf(rows.get(i).get(EventRows.EVENT_ID));
+            ids[i] = events.get(i).claimId();
         }
         Set<String> claimed = new HashSet<>(claimTimer.record(() -> jdbc.queryForList(
                 CLAIM, String.class, processorName, ids)));
-        List<Map<String, Object>> firstSeen = new ArrayList<>(claimed.size());
-        for (Map<String, Object> row : rows) {
-            if (claimed.remove(String.valueOf(row.get(EventRows.EVENT_ID)))) {
-                firstSeen.add(row);
+        List<ValidEvent> firstSeen = new ArrayList<>(claimed.size());
+        for (ValidEvent event : events) {
+            if (claimed.remove(event.claimId())) {
+                firstSeen.add(event);
             }
         }
-        chunk.claimed(firstSeen);
+        return firstSeen;
     }
 
     @Override

@@ -1,89 +1,76 @@
 package dev.sluice.store;
 
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.function.BiConsumer;
 
+import dev.sluice.event.ValidEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.support.ExpressionAdapter;
 
 /**
- * The rows of one store attempt on the batch path: what is sent to a store route, what its idempotency claim found,
- * and which of those changed nothing ({@link SupersededEvents}). Iterated, it gives the rows to write, those seen for
- * the first time, which is what the batched statement binds. The caller reads the outcomes once the attempt has
- * returned without a failure, that is once its transaction has committed; an attempt that failed leaves nothing to
- * count.
+ * The events of one store attempt, in the order they are to be applied, and, once the attempt's transaction has
+ * committed, what each became ({@link StoreOutcome}): the store route's one result, the same on the batch path and on
+ * the one-record path. An attempt that failed leaves nothing to read; one that the idempotent consumer found already
+ * claimed (the one-record path) wrote nothing, and its event is a duplicate.
  */
-public final class StoreChunk implements Iterable<Map<String, Object>> {
+public final class StoreChunk {
 
-    /**
-     * After the claim: whether any row is left to insert. Plain Java rather than {@code ${body.isEmpty()}}, whose
-     * method call camel-bean would cache per list (its BeanInfo cache keys on the object called), keeping rows alive.
-     */
-    public static final Predicate ANY_FIRST_SEEN =
-            exchange -> !exchange.getMessage().getBody(StoreChunk.class).firstSeen.isEmpty();
+    /** The one-record path: a chunk of one, claimed by Camel's idempotent consumer before it is written. */
+    public static final Predicate ONE_RECORD = exchange -> exchange.getMessage().getBody(StoreChunk.class).oneRecord;
+    /** The one record's event id: the idempotent consumer's key. Plain Java: no camel-bean cache keeps chunks alive. */
+    public static final Expression EVENT_ID = new ExpressionAdapter() {
+        @Override
+        public Object evaluate(Exchange exchange) {
+            return exchange.getMessage().getBody(StoreChunk.class).events.get(0).claimId();
+        }
 
-    private final List<Map<String, Object>> rows;
-    private volatile List<Map<String, Object>> firstSeen = List.of();
-    private volatile Set<String> supersededIds = Set.of();
-    private volatile String supersededReason;
+        @Override
+        public String toString() {
+            return "chunk's event_id";
+        }
+    };
 
-    public StoreChunk(List<Map<String, Object>> rows) {
-        this.rows = List.copyOf(rows);
+    private final List<ValidEvent> events;
+    private final boolean oneRecord;
+    private volatile StoreOutcome[] outcomes;
+
+    private StoreChunk(List<ValidEvent> events, boolean oneRecord) {
+        this.events = List.copyOf(events);
+        this.oneRecord = oneRecord;
     }
 
-    public List<Map<String, Object>> rows() {
-        return rows;
+    /** A chunk of the batch path: its statement claims the ids itself. */
+    public static StoreChunk of(List<ValidEvent> events) {
+        return new StoreChunk(events, false);
     }
 
-    /** Set by the claim: the rows whose event ids the markers table did not have yet, in batch order. */
-    void claimed(List<Map<String, Object>> rows) {
-        this.firstSeen = List.copyOf(rows);
+    /** One record, on its own path. */
+    public static StoreChunk ofOne(ValidEvent event) {
+        return new StoreChunk(List.of(event), true);
     }
 
-    public List<Map<String, Object>> firstSeen() {
-        return firstSeen;
+    public List<ValidEvent> events() {
+        return events;
     }
 
-    public int duplicates() {
-        return rows.size() - firstSeen.size();
+    /** Set by the write, inside the attempt: every event applied but those the statement says otherwise. */
+    void written(StoreOutcome[] outcomes) {
+        this.outcomes = outcomes.clone();
     }
 
-    /** The rows to write: those seen for the first time. */
+    /** Each event and what it became; call once the attempt returned without a failure. */
+    public void forEachOutcome(BiConsumer<ValidEvent, StoreOutcome> outcome) {
+        StoreOutcome[] written = outcomes;
+        for (int i = 0; i < events.size(); i++) {
+            outcome.accept(events.get(i), written == null ? StoreOutcome.DUPLICATE : written[i]);
+        }
+    }
+
     @Override
-    public Iterator<Map<String, Object>> iterator() {
-        return firstSeen.iterator();
-    }
-
-    /** Set after the write: which first-seen events changed nothing, and why. */
-    void superseded(String reason, Set<String> eventIds) {
-        this.supersededReason = reason;
-        this.supersededIds = Set.copyOf(eventIds);
-    }
-
-    /** The first-seen rows the write applied. */
-    public List<Map<String, Object>> applied() {
-        if (supersededIds.isEmpty()) {
-            return firstSeen;
-        }
-        List<Map<String, Object>> applied = new ArrayList<>(firstSeen.size());
-        for (Map<String, Object> row : firstSeen) {
-            // The ledger gives ids as PostgreSQL prints a uuid, in lower case; a producer may send upper case.
-            if (!supersededIds.contains(String.valueOf(row.get(EventRows.EVENT_ID)).toLowerCase(Locale.ROOT))) {
-                applied.add(row);
-            }
-        }
-        return applied;
-    }
-
-    public int superseded() {
-        return supersededIds.size();
-    }
-
-    /** {@link SupersededEvents#CONFLICT} or {@link SupersededEvents#STALE}; null while nothing was superseded. */
-    public String supersededReason() {
-        return supersededIds.isEmpty() ? null : supersededReason;
+    public String toString() {
+        return "StoreChunk" + (outcomes == null ? events.size() + " events" : Arrays.toString(outcomes));
     }
 }

@@ -58,32 +58,46 @@ public final class EventSchemas {
         return Optional.ofNullable(schemasByTypeAndVersion.get(key(eventType, schemaVersion)));
     }
 
-    /**
-     * The payload fields any schema version of the type declares (their {@code properties}): what an INSERT may name
-     * even when an event lacks it, to be bound as NULL.
-     */
-    public Set<String> fields(String eventType) {
-        Set<String> fields = new TreeSet<>();
-        schemasByTypeAndVersion.forEach((key, schema) -> {
+    /** The schema versions declared for an event type, in order; none for a type nobody declared. */
+    public Set<Integer> versions(String eventType) {
+        Set<Integer> versions = new TreeSet<>();
+        schemasByTypeAndVersion.keySet().forEach(key -> {
             if (key.startsWith(eventType + " v")) {
-                fields.addAll(properties(schema));
+                versions.add(Integer.parseInt(key.substring(eventType.length() + 2)));
             }
         });
-        return Set.copyOf(fields);
+        return versions;
     }
 
-    /** The payload fields one schema version of the type declares; none for a version nobody declared. */
-    public Set<String> fields(String eventType, int schemaVersion) {
-        return find(eventType, schemaVersion).map(EventSchemas::properties).orElse(Set.of());
+    /**
+     * The JSON types a version's schema gives a payload field ({@code string}, {@code integer}...): empty if it
+     * declares the field without a type, {@link Optional#empty()} if it does not declare it.
+     */
+    public Optional<Set<String>> fieldTypes(String eventType, int schemaVersion, String field) {
+        return find(eventType, schemaVersion).map(schema -> schema.getSchemaNode().path("properties").get(field))
+                .map(declared -> {
+                    Set<String> types = new TreeSet<>();
+                    JsonNode type = declared.get("type");
+                    if (type != null && type.isTextual()) {
+                        types.add(type.textValue());
+                    } else if (type != null && type.isArray()) {
+                        type.forEach(t -> types.add(t.asText()));
+                    }
+                    types.remove("null");
+                    return types;
+                });
     }
 
-    private static Set<String> properties(JsonSchema schema) {
-        JsonNode properties = schema.getSchemaNode().get("properties");
-        Set<String> names = new TreeSet<>();
-        if (properties != null) {
-            properties.fieldNames().forEachRemaining(names::add);
-        }
-        return Set.copyOf(names);
+    /** Whether every version's schema requires the field (an event then always has it). */
+    public boolean requiredByVersion(String eventType, int schemaVersion, String field) {
+        return find(eventType, schemaVersion).map(schema -> {
+            for (JsonNode required : schema.getSchemaNode().path("required")) {
+                if (field.equals(required.asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }).orElse(false);
     }
 
     /** The event types that have at least one schema version. */

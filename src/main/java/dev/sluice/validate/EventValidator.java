@@ -22,7 +22,9 @@ import com.networknt.schema.ValidationMessage;
 import dev.sluice.event.Correlation;
 import dev.sluice.event.EventHeaders;
 import dev.sluice.event.FailureReason;
+import dev.sluice.event.EventSource;
 import dev.sluice.event.RejectedEventException;
+import dev.sluice.event.ValidEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Handler;
 import org.apache.camel.Message;
@@ -30,8 +32,7 @@ import org.slf4j.MDC;
 
 /**
  * Decodes a record value into an event and checks it: the envelope here, the payload against the schema declared for
- * its event type and version. A valid event leaves as a {@code Map} (the route's SQL reads its fields) with the
- * {@link EventHeaders} set; anything else is a {@link RejectedEventException} whose message names the field.
+ * its event type and version. A valid event leaves as a {@link ValidEvent}, with the {@link EventHeaders} set; anything else is a {@link RejectedEventException} whose message names the field.
  * <p>
  * Strict, so that what is stored is exactly what was sent and no two parsers can read one record two ways: a key twice
  * in one object, a byte-order mark, or JSON in another encoding than UTF-8 is {@code malformed}; a string that
@@ -70,7 +71,7 @@ public class EventValidator {
     }
 
     @Handler
-    public Map<String, Object> validate(@Body byte[] recordValue, Message message) {
+    public ValidEvent validate(@Body byte[] recordValue, Message message) {
         MDC.remove(Correlation.EVENT_ID);
         JsonNode event = parse(recordValue);
         String eventId = requireText(event, "event_id");
@@ -87,8 +88,11 @@ public class EventValidator {
         }
         // Set once it is a name, like the id: a dead letter names the type even when a later rule fails.
         message.setHeader(EventHeaders.EVENT_TYPE, eventType);
-        requireText(event, "key");
-        requireNotAhead(requireTimestamp(event, "ts"));
+        String key = requireText(event, ValidEvent.KEY);
+        requireStorable(ValidEvent.KEY, key);
+        String ts = requireText(event, ValidEvent.TS);
+        Instant at = requireTimestamp(ValidEvent.TS, ts);
+        requireNotAhead(at);
         int schemaVersion = requireInt(event, "schema_version");
         JsonNode payload = event.get("payload");
         if (payload == null || !payload.isObject()) {
@@ -104,10 +108,19 @@ public class EventValidator {
                     .sorted()
                     .collect(Collectors.joining("; ")));
         }
+        Map<String, Object> values;
         try {
-            return JsonValues.object(event);
+            values = JsonValues.object(payload);
         } catch (JsonValues.UnstorableText e) {
-            throw invalid(e.getMessage());
+            throw invalid(e.under("payload").getMessage());
+        }
+        return new ValidEvent(eventId, eventType, key, ts, at, schemaVersion, values, EventSource.of(message));
+    }
+
+    private static void requireStorable(String field, String text) {
+        int unstorable = StorableText.firstUnstorable(text);
+        if (unstorable >= 0) {
+            throw invalid(field + ": " + StorableText.describe(text, unstorable));
         }
     }
 
@@ -156,8 +169,7 @@ public class EventValidator {
         return value.asText();
     }
 
-    private static Instant requireTimestamp(JsonNode event, String field) {
-        String value = requireText(event, field);
+    private static Instant requireTimestamp(String field, String value) {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.event.EventHeaders;
 import dev.sluice.event.RejectedEventException;
+import dev.sluice.event.ValidEvent;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import org.apache.camel.Message;
@@ -165,7 +166,7 @@ public final class BaselineConsumer {
             for (ConsumerRecord<String, byte[]> record : records) {
                 Message message = new DefaultMessage(camel);
                 try {
-                    Map<String, Object> event = validator.validate(record.value(), message);
+                    ValidEvent event = validator.validate(record.value(), message);
                     // An exact re-send inside one poll: the first copy is the one written.
                     valid.putIfAbsent(message.getHeader(EventHeaders.EVENT_ID, String.class), new Valid(event, record));
                 } catch (RejectedEventException e) {
@@ -204,19 +205,18 @@ public final class BaselineConsumer {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static void addReview(PreparedStatement insert, Valid valid) throws SQLException {
-        Map<String, Object> payload = (Map<String, Object>) valid.event.get("payload");
+        Map<String, Object> payload = valid.event.payload();
         insert.setString(1, (String) payload.get("review_id"));
-        insert.setString(2, (String) valid.event.get("key"));
+        insert.setString(2, valid.event.key());
         insert.setInt(3, ((Number) payload.get("rating")).intValue());
         insert.setString(4, (String) payload.get("text"));
-        insert.setString(5, (String) valid.event.get("ts"));
-        insert.setString(6, (String) valid.event.get("event_id"));
+        insert.setString(5, valid.event.ts());
+        insert.setString(6, valid.event.eventId());
         insert.setString(7, valid.record.topic());
         insert.setInt(8, valid.record.partition());
         insert.setLong(9, valid.record.offset());
-        insert.setString(10, (String) valid.event.get("ts"));
+        insert.setString(10, valid.event.ts());
         insert.setInt(11, valid.record.partition());
         insert.setLong(12, valid.record.offset());
         insert.addBatch();
@@ -260,6 +260,6 @@ public final class BaselineConsumer {
         return value;
     }
 
-    private record Valid(Map<String, Object> event, ConsumerRecord<String, byte[]> record) {
+    private record Valid(ValidEvent event, ConsumerRecord<String, byte[]> record) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.changes;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,24 +12,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.store.EventRows;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Message;
+import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Random histories of reviews (creations, updates, deletions, now and then a second creation) and what applying them
- * must give: the test oracle of the write modes. {@link State#apply} is the rule each mode's statement implements
- * (routes-yaml/event-types/review_*.camel.yaml), one event at a time; applied in position order it gives the state
- * the table must end in, whatever order the events arrived in.
+ * must give: the test oracle of the write modes. {@link State#apply} is the rule of each mode (docs/write-modes.md),
+ * one event at a time: applied in the order the events were read it gives each event's outcome; applied in position
+ * order it gives the state the table must end in, whatever order the events arrived in.
  */
 final class ReviewHistory {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     enum Kind {
         CREATED("review_created"), UPDATED("review_updated"), DELETED("review_deleted");
@@ -77,11 +73,17 @@ final class ReviewHistory {
                     }
                     if (row == null) {
                         next = new Row(c.key(), c.rating(), c.text(), c.title(), c.ts(), c.eventId(), null, at);
+                    } else if (row.deletedAt() != null) {
+                        // A deletion is final: the tombstone only learns which event created it.
+                        next = new Row(row.userKey(), row.rating(), row.text(), row.title(), row.reviewedAt(),
+                                c.eventId(), row.deletedAt(), row.version());
+                    } else if (at.compareTo(row.version()) > 0) {
+                        next = new Row(c.key(), c.rating(), c.text(), c.title(), c.ts(), c.eventId(), null, at);
                     } else {
-                        boolean content = row.deletedAt() == null && at.compareTo(row.version()) > 0;
-                        next = new Row(row.userKey(), content ? c.rating() : row.rating(),
-                                content ? c.text() : row.text(), row.deletedAt() == null ? c.title() : null, c.ts(),
-                                c.eventId(), row.deletedAt(), content ? at : row.version());
+                        // Older than what an update already wrote: it fills in only what the row lacks.
+                        next = new Row(or(row.userKey(), c.key()), or(row.rating(), c.rating()), or(row.text(), c.text()),
+                                or(row.title(), c.title()), or(row.reviewedAt(), c.ts()), c.eventId(), null,
+                                row.version());
                     }
                 }
                 case UPDATED -> {
@@ -90,8 +92,8 @@ final class ReviewHistory {
                     } else if (row.deletedAt() != null || at.compareTo(row.version()) <= 0) {
                         return Outcome.STALE;
                     } else {
-                        next = new Row(row.userKey(), c.rating(), c.text(), row.title(), row.reviewedAt(),
-                                row.eventId(), null, at);
+                        next = new Row(c.key(), c.rating(), c.text(), row.title(), row.reviewedAt(), row.eventId(), null,
+                                at);
                     }
                 }
                 case DELETED -> {
@@ -100,7 +102,8 @@ final class ReviewHistory {
                     } else if (row.deletedAt() != null && at.compareTo(row.version()) >= 0) {
                         return Outcome.STALE;
                     } else {
-                        next = new Row(row.userKey(), null, null, null, row.reviewedAt(), row.eventId(), c.ts(), at);
+                        // Everything but the key, the creation's id and the position is erased.
+                        next = new Row(row.userKey(), null, null, null, null, row.eventId(), c.ts(), at);
                     }
                 }
                 default -> throw new IllegalStateException();
@@ -111,6 +114,10 @@ final class ReviewHistory {
 
         Map<String, Row> rows() {
             return rows;
+        }
+
+        private static <T> T or(T value, T otherwise) {
+            return value != null ? value : otherwise;
         }
     }
 
@@ -167,18 +174,14 @@ final class ReviewHistory {
         return base.plusSeconds(random.nextInt(8));
     }
 
-    /** The flat row the store routes bind, built by the ingest route's own EventRows from the event and its record. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> storeRow(CamelContext camel, Change c, Position at, String topic) {
-        Message record = new DefaultExchange(camel).getMessage();
-        record.setHeader(KafkaConstants.TOPIC, topic);
-        record.setHeader(KafkaConstants.PARTITION, at.partition());
-        record.setHeader(KafkaConstants.OFFSET, at.offset());
-        try {
-            return EventRows.row(MAPPER.readValue(json(c), Map.class), record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The event as a record of the events topic, at its position: what the ingest route reads. */
+    static Exchange record(CamelContext camel, Change c, Position at, String topic) {
+        Exchange record = new DefaultExchange(camel);
+        record.getMessage().setBody(json(c).getBytes(StandardCharsets.UTF_8));
+        record.getMessage().setHeader(KafkaConstants.TOPIC, topic);
+        record.getMessage().setHeader(KafkaConstants.PARTITION, at.partition());
+        record.getMessage().setHeader(KafkaConstants.OFFSET, at.offset());
+        return record;
     }
 
     /** The run's rows of reviews, as the oracle's {@link Row}s. */

@@ -19,6 +19,10 @@ import dev.sluice.changes.ReviewHistory.Outcome;
 import dev.sluice.changes.ReviewHistory.Position;
 import dev.sluice.changes.ReviewHistory.Row;
 import dev.sluice.changes.ReviewHistory.State;
+import dev.sluice.ingest.BatchOutcomes;
+import dev.sluice.ingest.IngestBatch;
+import dev.sluice.ingest.IngestRoutes;
+import dev.sluice.ingest.OneByOne;
 import dev.sluice.store.StoreChunk;
 import dev.sluice.support.PipelineTables;
 import org.apache.camel.CamelContext;
@@ -39,15 +43,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ordering guard, as a property: for random histories of reviews (creations, updates, deletions, sometimes a
- * second creation), delivered in a random order, in random batches sliced by event type as the ingest route slices
- * them, as chunks or one row at a time, with replays, re-reads of what was already written (a crash before the
- * offsets' commit) and slices written then rolled back (a crash before the database's commit) and delivered again,
- * the table ends in the state of each review's events applied in order; every event is claimed
- * once and is either applied or recorded as superseded, exactly as the modes' rules say for the order it arrived in;
- * and the per-minute statistics equal a recount.
- * <p>
- * The runs go through the shipped store routes ({@code direct:store-review_*}) on the real PostgreSQL. The seed is
- * printed; {@code -Dsluice.property.seed=<seed>} replays a run, {@code -Dsluice.property.runs=<n>} sets how many.
+ * second creation), delivered in a random order with replays, cut into batches at random, each batch written through
+ * the stream's own batch route ({@code direct:write-batch}: admission, the slices, the chunks, the store routes' one
+ * statement each) or one record at a time ({@code direct:ingest-one}), and now and then written and rolled back first
+ * (a crash before the database's commit) and delivered again:
+ * <ul>
+ * <li>every event's outcome (applied, conflict, stale, duplicate) is what applying the events one by one in the order
+ * they were read gives, whatever the batch boundaries: counted per batch, and for superseded events read back from
+ * the ledger;</li>
+ * <li>the table ends in the state of each review's events applied in position order;</li>
+ * <li>every event is claimed once, and the per-minute statistics equal a recount.</li>
+ * </ul>
+ * A batch path that wrote a key's events out of their order (slicing a batch by event type did) changes some events'
+ * outcome, and fails here. The seed is printed; {@code -Dsluice.property.seed=<seed>} replays a run,
+ * {@code -Dsluice.property.runs=<n>} sets how many.
  */
 @SpringBootTest
 @ActiveProfiles("test")
@@ -65,7 +74,8 @@ class WriteModesPropertyIntegrationTest {
     PlatformTransactionManager transactions;
 
     @Test
-    void anyArrivalOrderWithReplaysEndsInTheStateOfEachReviewsEventsAppliedInOrder() throws Exception {
+    void anyArrivalOrderAndBatchingGivesEachEventItsOutcomeInReadOrderAndEndsInTheEventsAppliedInPositionOrder()
+            throws Exception {
         long seed = Long.getLong("sluice.property.seed", new Random().nextLong());
         int runs = Integer.getInteger("sluice.property.runs", 150);
         System.out.printf("WriteModesPropertyIntegrationTest: %d runs, seed %d%n", runs, seed);
@@ -96,42 +106,88 @@ class WriteModesPropertyIntegrationTest {
             }
         }
 
-        State arrival = new State();
+        State read = new State();
         Set<UUID> claimed = new HashSet<>();
         Map<UUID, Outcome> expectedOutcomes = new HashMap<>();
         for (List<UUID> batch : batches(random, deliveries)) {
-            // The ingest route writes a batch's event types one after another, in the order they first appear.
-            Map<Kind, List<UUID>> slices = new LinkedHashMap<>();
-            batch.forEach(id -> slices.computeIfAbsent(events.get(id).kind(), k -> new ArrayList<>()).add(id));
-            for (Map.Entry<Kind, List<UUID>> slice : slices.entrySet()) {
-                if (random.nextInt(8) == 0) {
-                    crashBeforeCommit(random, producer, slice.getKey(), slice.getValue(), events, positions);
-                }
-                write(random, producer, slice.getKey(), slice.getValue(), events, positions);
-                for (UUID id : slice.getValue()) {
-                    if (claimed.add(id)) {
-                        expectedOutcomes.put(id, arrival.apply(events.get(id), positions.get(id)));
-                    }
+            if (random.nextInt(8) == 0) {
+                crashBeforeCommit(producer, batch, events, positions);
+            }
+            Counts expected = new Counts();
+            for (UUID id : batch) {
+                if (claimed.add(id)) {
+                    Outcome outcome = read.apply(events.get(id), positions.get(id));
+                    expectedOutcomes.put(id, outcome);
+                    expected.add(outcome);
+                } else {
+                    expected.duplicates++;
                 }
             }
+            Counts written = random.nextInt(4) == 0 ? oneByOne(producer, batch, events, positions)
+                    : asBatch(producer, batch, events, positions);
+            assertThat(written).as("what the batch's events became, in read order (%s)", failure).isEqualTo(expected);
         }
 
         Map<String, Row> expected = ReviewHistory.inOrder(events, positions, firstDelivered);
-        assertThat(arrival.rows()).as("the modes' rules converge whatever the order (%s)", failure)
-                .isEqualTo(expected);
+        assertThat(read.rows()).as("the modes' rules converge whatever the order (%s)", failure).isEqualTo(expected);
         assertThat(ReviewHistory.table(jdbc, run)).as("reviews after the run (%s)", failure).isEqualTo(expected);
-        Map<UUID, String> superseded = superseded(run);
         Map<UUID, String> expectedSuperseded = new HashMap<>();
         expectedOutcomes.forEach((id, outcome) -> {
             if (outcome != Outcome.APPLIED) {
                 expectedSuperseded.put(id, outcome.name().toLowerCase());
             }
         });
-        assertThat(superseded).as("superseded events and why (%s)", failure).isEqualTo(expectedSuperseded);
+        assertThat(superseded(run)).as("superseded events and why (%s)", failure).isEqualTo(expectedSuperseded);
         assertThat(claimed(List.copyOf(events.keySet()))).as("every event claimed once (%s)", failure)
                 .isEqualTo(events.size());
         assertThat(jdbc.queryForObject(PipelineTables.STATS_MINUTES_OFF_RECOUNT, Long.class))
                 .as("per-minute statistics off their recount (%s)", failure).isZero();
+    }
+
+    /** How many of a batch's events were applied, duplicates, conflicts and stale. */
+    private static final class Counts {
+        int applied;
+        int duplicates;
+        int conflicts;
+        int stale;
+
+        void add(Outcome outcome) {
+            switch (outcome) {
+                case APPLIED -> applied++;
+                case CONFLICT -> conflicts++;
+                case STALE -> stale++;
+            }
+        }
+
+        static Counts of(BatchOutcomes outcomes) {
+            Counts counts = new Counts();
+            counts.applied = outcomes.writtenCount();
+            counts.duplicates = outcomes.duplicates();
+            outcomes.superseded().forEach((kind, n) -> {
+                if (kind.reason().equals("conflict")) {
+                    counts.conflicts += n;
+                } else {
+                    counts.stale += n;
+                }
+            });
+            return counts;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Counts c && c.applied == applied && c.duplicates == duplicates
+                    && c.conflicts == conflicts && c.stale == stale;
+        }
+
+        @Override
+        public int hashCode() {
+            return applied + 31 * duplicates + 961 * conflicts + 29791 * stale;
+        }
+
+        @Override
+        public String toString() {
+            return "applied=" + applied + " duplicates=" + duplicates + " conflicts=" + conflicts + " stale=" + stale;
+        }
     }
 
     /**
@@ -164,65 +220,57 @@ class WriteModesPropertyIntegrationTest {
         return batches;
     }
 
-    /**
-     * A slice of one event type, as one chunk, or in smaller chunks, or one row at a time (the slow path). A chunk the
-     * database refuses is written one row at a time, as ChunkedWrite ends up doing: two creations of one review in
-     * one multi-row INSERT ... ON CONFLICT DO UPDATE are refused ("cannot affect row a second time").
-     */
-    private static void write(Random random, ProducerTemplate producer, Kind kind, List<UUID> ids,
-                              Map<UUID, Change> events, Map<UUID, Position> positions) {
-        String route = "direct:store-" + kind.eventType;
-        List<Map<String, Object>> rows = rows(producer, ids, events, positions);
-        int way = random.nextInt(3);
-        int chunk = way == 0 ? rows.size() : way == 1 ? 1 + random.nextInt(3) : 1;
-        for (int from = 0; from < rows.size(); from += chunk) {
-            List<Map<String, Object>> part = rows.subList(from, Math.min(rows.size(), from + chunk));
-            if (send(producer, route, way == 2 ? new HashMap<>(part.get(0)) : new StoreChunk(part)) != null) {
-                for (Map<String, Object> row : part) {
-                    assertThat(send(producer, route, new HashMap<>(row))).as("writing %s to %s", row, route).isNull();
+    /** Through the stream's own batch route, as a poll of records: its outcomes once its writes committed. */
+    private Counts asBatch(ProducerTemplate producer, List<UUID> batch, Map<UUID, Change> events,
+                           Map<UUID, Position> positions) {
+        Exchange done = producer.send(IngestRoutes.WRITE_BATCH, exchange -> exchange.getMessage()
+                .setBody(records(batch, events, positions)));
+        assertThat(done.getException()).as("writing a batch").isNull();
+        return Counts.of(done.getMessage().getBody(IngestBatch.class).outcomes());
+    }
+
+    /** One record at a time through the slow path, as a failed chunk's records go. */
+    private Counts oneByOne(ProducerTemplate producer, List<UUID> batch, Map<UUID, Change> events,
+                            Map<UUID, Position> positions) {
+        Counts counts = new Counts();
+        for (Exchange record : records(batch, events, positions)) {
+            Exchange done = producer.send(OneByOne.ENDPOINT, record);
+            assertThat(done.getException()).as("writing one record").isNull();
+            done.getMessage().getBody(StoreChunk.class).forEachOutcome((event, outcome) -> {
+                switch (outcome) {
+                    case APPLIED -> counts.applied++;
+                    case DUPLICATE -> counts.duplicates++;
+                    case CONFLICT -> counts.conflicts++;
+                    case STALE -> counts.stale++;
                 }
-            }
+            });
         }
+        return counts;
     }
 
     /**
-     * A crash between the write and its commit: the slice is written inside a transaction that is then rolled back
-     * (the store route's transaction joins it), as a process killed before committing leaves nothing behind. The
-     * caller then delivers the slice again, as a consumer restarted from the last committed offset would.
+     * A crash between the write and its commit: the batch is written inside a transaction that is then rolled back
+     * (the store routes' transactions join it), as a process killed before committing leaves nothing behind. The
+     * caller then delivers the batch again, as a consumer restarted from the last committed offset would.
      */
-    private void crashBeforeCommit(Random random, ProducerTemplate producer, Kind kind, List<UUID> ids,
-                                   Map<UUID, Change> events, Map<UUID, Position> positions) {
-        long claimedBefore = claimed(ids);
+    private void crashBeforeCommit(ProducerTemplate producer, List<UUID> batch, Map<UUID, Change> events,
+                                   Map<UUID, Position> positions) {
+        long claimedBefore = claimed(batch);
         new TransactionTemplate(transactions).executeWithoutResult(crash -> {
-            String route = "direct:store-" + kind.eventType;
-            List<Map<String, Object>> rows = rows(producer, ids, events, positions);
-            int chunk = 1 + random.nextInt(rows.size());
-            for (int from = 0; from < rows.size(); from += chunk) {
-                if (send(producer, route, new StoreChunk(rows.subList(from, Math.min(rows.size(), from + chunk))))
-                        != null) {
-                    break;
-                }
-            }
+            producer.send(IngestRoutes.WRITE_BATCH, exchange -> exchange.getMessage()
+                    .setBody(records(batch, events, positions)));
             crash.setRollbackOnly();
         });
-        assertThat(claimed(ids)).as("claims left by a rolled-back write").isEqualTo(claimedBefore);
+        assertThat(claimed(batch)).as("claims left by a rolled-back write").isEqualTo(claimedBefore);
+    }
+
+    private List<Exchange> records(List<UUID> batch, Map<UUID, Change> events, Map<UUID, Position> positions) {
+        return batch.stream().map(id -> ReviewHistory.record(camel, events.get(id), positions.get(id), TOPIC)).toList();
     }
 
     private long claimed(List<UUID> ids) {
         return jdbc.queryForObject("SELECT count(*) FROM idempotency_markers WHERE message_id = ANY(?)", Long.class,
                 (Object) ids.stream().map(UUID::toString).toArray(String[]::new));
-    }
-
-    private static List<Map<String, Object>> rows(ProducerTemplate producer, List<UUID> ids, Map<UUID, Change> events,
-                                                  Map<UUID, Position> positions) {
-        return ids.stream().map(id -> ReviewHistory.storeRow(producer.getCamelContext(), events.get(id),
-                positions.get(id), TOPIC)).toList();
-    }
-
-    private static Exception send(ProducerTemplate producer, String route, Object body) {
-        Exchange attempt = new DefaultExchange(producer.getCamelContext());
-        attempt.getMessage().setBody(body);
-        return producer.send(route, attempt).getException();
     }
 
     private Map<UUID, String> superseded(String run) {

@@ -7,13 +7,14 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.event.Correlation;
-import dev.sluice.support.PlainCamel;
+import dev.sluice.store.EventTypes;
+import dev.sluice.support.Events;
 import dev.sluice.tools.ReviewEvents;
 import dev.sluice.validate.EventSchemas;
 import dev.sluice.validate.EventValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,32 +23,23 @@ import org.slf4j.MDC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Admission on its own: a poll's records sorted into rows by event type, the invalid and unroutable set aside. */
+/** Admission on its own: a poll's records sorted into slices of valid events, the invalid and unroutable set aside. */
 class BatchAdmissionTest {
 
     private CamelContext camel;
     private BatchAdmission admission;
 
     @BeforeEach
-    void storeRouteForReviews() throws Exception {
-        camel = PlainCamel.context();
-        camel.setDevConsole(false);
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:store-review_created").routeId("store-review_created").log("stored");
-            }
-        });
-        camel.start();
-        StoreRoutes storeRoutes = new StoreRoutes();
-        storeRoutes.setCamelContext(camel);
+    void storeRouteForReviews() {
+        camel = new DefaultCamelContext();
+        EventTypes eventTypes = new EventTypes();
+        eventTypes.started(Events.REVIEW_CREATED);
         admission = new BatchAdmission(new EventValidator(new ObjectMapper(),
-                EventSchemas.loadFrom(Path.of("routes-yaml/schemas")), 65536), storeRoutes, Duration.ofSeconds(60));
+                EventSchemas.loadFrom(Path.of("routes-yaml/schemas")), 65536), eventTypes, Duration.ofSeconds(60));
     }
 
     @AfterEach
     void stop() {
-        camel.stop();
         MDC.clear();
     }
 
@@ -65,7 +57,7 @@ class BatchAdmissionTest {
         assertThat(batch.slices()).singleElement().satisfies(slice -> {
             assertThat(slice.eventType()).isEqualTo("review_created");
             assertThat(slice.records()).containsExactly(records.get(0), records.get(2));
-            assertThat(slice.rows()).extracting(row -> row.get("review_id")).containsExactly("r-1", "r-2");
+            assertThat(slice.events()).extracting(event -> event.payload().get("review_id")).containsExactly("r-1", "r-2");
         });
         assertThat(batch.rejected()).containsExactly(records.get(1), records.get(3));
         assertThat(batch.admittedCount()).isEqualTo(2);

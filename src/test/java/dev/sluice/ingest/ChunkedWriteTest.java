@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
+import dev.sluice.event.ValidEvent;
 import dev.sluice.store.StoreChunk;
+import dev.sluice.support.Events;
 import dev.sluice.support.PlainCamel;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -44,27 +46,28 @@ class ChunkedWriteTest {
             @Override
             public void configure() {
                 from("direct:store-review_created").process(exchange -> {
-                    List<Map<String, Object>> rows = exchange.getMessage().getBody(StoreChunk.class).rows();
-                    attempts.add(rows.size());
-                    if (rows.size() > slowAbove) {
+                    List<ValidEvent> events = exchange.getMessage().getBody(StoreChunk.class).events();
+                    attempts.add(events.size());
+                    if (events.size() > slowAbove) {
                         throw new QueryTimeoutException("canceling statement due to statement timeout");
                     }
-                    if (rows.stream().anyMatch(row -> Boolean.TRUE.equals(row.get("refused")))) {
-                        throw new DataIntegrityViolationException("invalid byte sequence for encoding UTF8: 0x00");
+                    if (events.stream().anyMatch(event -> Boolean.TRUE.equals(event.payload().get("refused")))) {
+                        throw new DataIntegrityViolationException("new row violates check constraint");
                     }
-                    rows.forEach(row -> written.add((Integer) row.get("n")));
+                    events.forEach(event -> written.add((Integer) event.payload().get("n")));
                 });
             }
         });
         camel.start();
-        OneByOne recording = new OneByOne() {
+        RouteCalls routes = new RouteCalls();
+        routes.setCamelContext(camel);
+        OneByOne recording = new OneByOne(routes) {
             @Override
             public void inOrder(List<Exchange> records, BatchOutcomes outcomes) {
                 records.forEach(record -> oneByOne.add(record.getMessage().getBody(Integer.class)));
             }
         };
-        write = new ChunkedWrite(chunkSize, recording);
-        write.setCamelContext(camel);
+        write = new ChunkedWrite(chunkSize, recording, routes);
     }
 
     @AfterEach
@@ -103,7 +106,7 @@ class ChunkedWriteTest {
         write(slice);
 
         assertThat(attempts).containsExactly(100);
-        assertThat(slice.batch().progress().deferred()).hasSize(400);
+        assertThat(slice.progress().deferred()).hasSize(400);
         assertThat(written).containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
     }
 
@@ -120,7 +123,8 @@ class ChunkedWriteTest {
         }
         IngestBatch batch = new IngestBatch(records, deadline);
         for (int n = 0; n < rows; n++) {
-            batch.admit("review_created", Map.of("n", n, "refused", n == refused), records.get(n));
+            batch.admit(Events.REVIEW_CREATED, Events.event("review_created", Events.id(),
+                    Map.of("review_id", "r-" + n, "n", n, "refused", n == refused)), records.get(n));
         }
         return batch.slices().get(0);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.support.Events;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -58,7 +59,7 @@ class EventRateLimitTest {
     private IngestBatch batchOf(int admitted) {
         List<Exchange> records = records(admitted);
         IngestBatch batch = new IngestBatch(records, Duration.ofMinutes(1));
-        records.forEach(record -> batch.admit("review_created", Map.of(), record));
+        records.forEach(record -> batch.admit(Events.REVIEW_CREATED, Events.review(Events.id(), "r-1"), record));
         return batch;
     }
 

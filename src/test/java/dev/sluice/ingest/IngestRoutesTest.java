@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterHeaders;
 import dev.sluice.failure.DatabaseUnavailableException;
+import dev.sluice.store.EventTypes;
 import dev.sluice.support.RefusedRows;
 import dev.sluice.tools.ReviewEvents;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -87,8 +88,8 @@ class IngestRoutesTest {
                 route.weaveById("commit-offsets").replace().to("mock:committed");
             });
             AdviceWith.adviceWith(camel, "store-review_created", route -> {
-                route.weaveById("insert-chunk").after().to("mock:written");
-                route.weaveById("insert-one").after().to("mock:written");
+                route.weaveById("write-chunk").after().to("mock:written");
+                route.weaveById("write-one").after().to("mock:written");
             });
             AdviceWith.adviceWith(camel, "dead-letter-record",
                     route -> route.weaveById("dlq-topic").replace().to("mock:dead-letter-topic"));
@@ -167,8 +168,11 @@ class IngestRoutesTest {
         send(event);
         send(event);
 
-        assertThat(written.getReceivedCounter()).isEqualTo(1);
         assertThat(rowsFor(eventId)).isEqualTo(1);
+        assertThat(markersFor(eventId)).isEqualTo(1);
+        BatchOutcomes second = committed.getReceivedExchanges().get(1).getMessage().getBody(IngestBatch.class).outcomes();
+        assertThat(second.duplicates()).isEqualTo(1);
+        assertThat(second.writtenCount()).isZero();
         assertThat(deadLetterTopic.getReceivedCounter()).isZero();
     }
 
@@ -366,21 +370,19 @@ class IngestRoutesTest {
     }
 
     @Test
-    void everyRouteDeclaredInRoutesYamlIsLoadedAndStarted() throws Exception {
-        Pattern routeId = Pattern.compile("(?m)(?:^- route:\\s*\\n\\s+id:|^\\s+routeId:)\\s*(\\S+)");
+    void everyEventTypeInRoutesYamlHasItsStoreRouteStarted() throws Exception {
+        Pattern eventType = Pattern.compile("(?m)- name: eventType\\s*\\n\\s+value:\\s*(\\S+)");
         List<String> declared = new ArrayList<>();
-        try (var files = Files.walk(Path.of("routes-yaml"))) {
+        try (var files = Files.list(Path.of("routes-yaml", "event-types"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
-                Matcher ids = routeId.matcher(Files.readString(file));
-                assertThat(ids.find()).as("%s declares a route with an id", file).isTrue();
-                do {
-                    declared.add(ids.group(1));
-                } while (ids.find());
+                Matcher type = eventType.matcher(Files.readString(file));
+                assertThat(type.find()).as("%s declares an event type", file).isTrue();
+                declared.add(type.group(1));
             }
         }
 
-        assertThat(declared).isNotEmpty().allSatisfy(id -> assertThat(camel.getRouteController().getRouteStatus(id))
-                .as("route %s", id).isEqualTo(ServiceStatus.Started));
+        assertThat(declared).isNotEmpty().allSatisfy(type -> assertThat(camel.getRouteController()
+                .getRouteStatus(EventTypes.routeId(type))).as("store route of %s", type).isEqualTo(ServiceStatus.Started));
     }
 
     /** One record, as a batch of one; returns its offset. */

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.sluice.event.ValidEvent;
+import dev.sluice.support.Events;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The idempotency repository on the real markers table: a chunk's claim in one statement, the one-record add, and both
+ * The idempotency repository on the real markers table: an operator's insert's claim in one statement, the one-record
+ * add, and both
  * inside the caller's transaction (a rollback takes the markers back).
  */
 @SpringBootTest
@@ -39,18 +42,16 @@ class PostgresMessageIdRepositoryIntegrationTest {
     }
 
     @Test
-    void aChunksClaimKeepsTheRowsSeenForTheFirstTimeInOrderAndARepeatInsideTheChunkOnce() {
+    void aClaimKeepsTheEventsSeenForTheFirstTimeInOrderAndARepeatOnceWhateverTheCaseOfItsId() {
         String seenBefore = UUID.randomUUID().toString();
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         assertThat(repository.add(seenBefore)).isTrue();
-        StoreChunk chunk = new StoreChunk(List.of(row(a, 1), row(seenBefore, 2), row(b, 3), row(a, 4)));
+        List<ValidEvent> chunk = List.of(event(a, 1), event(seenBefore, 2), event(b, 3), event(a.toUpperCase(), 4));
 
-        repository.claimFirstSeen(chunk);
+        List<ValidEvent> firstSeen = repository.claimFirstSeen(chunk);
 
-        assertThat(chunk.firstSeen()).extracting(row -> row.get("n")).containsExactly(1, 3);
-        assertThat(chunk).extracting(row -> row.get("n")).containsExactly(1, 3);
-        assertThat(chunk.duplicates()).isEqualTo(2);
+        assertThat(firstSeen).extracting(event -> event.payload().get("n")).containsExactly(1, 3);
         assertThat(markers()).isEqualTo(3);
     }
 
@@ -72,7 +73,7 @@ class PostgresMessageIdRepositoryIntegrationTest {
 
         transaction.executeWithoutResult(status -> {
             repository.add(one);
-            repository.claimFirstSeen(new StoreChunk(List.of(row(chunked, 1))));
+            repository.claimFirstSeen(List.of(event(chunked, 1)));
             status.setRollbackOnly();
         });
 
@@ -84,7 +85,7 @@ class PostgresMessageIdRepositoryIntegrationTest {
         return jdbc.queryForObject("SELECT count(*) FROM idempotency_markers", Long.class);
     }
 
-    private static Map<String, Object> row(String eventId, int n) {
-        return Map.of(EventRows.EVENT_ID, eventId, "n", n);
+    private static ValidEvent event(String eventId, int n) {
+        return Events.event("review_created", eventId, Map.of("n", n));
     }
 }

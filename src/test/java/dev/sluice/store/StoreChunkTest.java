@@ -1,45 +1,46 @@
 package dev.sluice.store;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
+import dev.sluice.event.ValidEvent;
+import dev.sluice.support.Events;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a chunk's attempt hands back: the rows it writes, and which of them changed nothing. */
+/** What a store attempt hands back: each event beside what it became. */
 class StoreChunkTest {
 
-    private static final String UPPER = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
-    private static final String LOWER = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-
     @Test
-    void itWritesTheFirstSeenRowsAndAppliedLeavesOutTheSupersededWhateverTheCaseOfTheirIds() {
-        StoreChunk chunk = new StoreChunk(List.of(row(UPPER), row(LOWER), row(LOWER)));
-        chunk.claimed(List.of(row(UPPER), row(LOWER)));
+    void eachEventIsGivenItsOutcomeInTheChunksOrder() {
+        ValidEvent a = Events.review(Events.id(), "r-1");
+        ValidEvent b = Events.review(Events.id(), "r-2");
+        ValidEvent c = Events.review(Events.id(), "r-1");
+        StoreChunk chunk = StoreChunk.of(List.of(a, b, c));
 
-        // PostgreSQL prints a uuid in lower case, whatever case the producer sent.
-        chunk.superseded(SupersededEvents.CONFLICT, Set.of(UPPER.toLowerCase()));
+        chunk.written(new StoreOutcome[] {StoreOutcome.APPLIED, StoreOutcome.DUPLICATE, StoreOutcome.CONFLICT});
 
-        assertThat(chunk).extracting(row -> row.get("event_id")).containsExactly(UPPER, LOWER);
-        assertThat(chunk.applied()).extracting(row -> row.get("event_id")).containsExactly(LOWER);
-        assertThat(chunk.superseded()).isEqualTo(1);
-        assertThat(chunk.supersededReason()).isEqualTo("conflict");
-        assertThat(chunk.duplicates()).isEqualTo(1);
+        List<String> seen = new ArrayList<>();
+        chunk.forEachOutcome((event, outcome) -> seen.add(event.payload().get("review_id") + "=" + outcome));
+        assertThat(seen).containsExactly("r-1=APPLIED", "r-2=DUPLICATE", "r-1=CONFLICT");
     }
 
     @Test
-    void withNothingSupersededEveryFirstSeenRowIsAppliedAndThereIsNoReason() {
-        StoreChunk chunk = new StoreChunk(List.of(row(LOWER)));
-        chunk.claimed(List.of(row(LOWER)));
-        chunk.superseded(SupersededEvents.STALE, Set.of());
+    void aRecordTheIdempotentConsumerFoundClaimedWasNeverWrittenAndIsADuplicate() {
+        StoreChunk chunk = StoreChunk.ofOne(Events.review(Events.id(), "r-1"));
 
-        assertThat(chunk.applied()).hasSize(1);
-        assertThat(chunk.supersededReason()).isNull();
+        List<StoreOutcome> outcomes = new ArrayList<>();
+        chunk.forEachOutcome((event, outcome) -> outcomes.add(outcome));
+
+        assertThat(outcomes).containsExactly(StoreOutcome.DUPLICATE);
     }
 
-    private static Map<String, Object> row(String eventId) {
-        return Map.of("event_id", eventId);
+    @Test
+    void onlyConflictsAndStaleChangesHaveALedgerReason() {
+        assertThat(StoreOutcome.CONFLICT.supersededReason()).isEqualTo("conflict");
+        assertThat(StoreOutcome.STALE.supersededReason()).isEqualTo("stale");
+        assertThat(StoreOutcome.APPLIED.supersededReason()).isNull();
+        assertThat(StoreOutcome.DUPLICATE.supersededReason()).isNull();
     }
 }

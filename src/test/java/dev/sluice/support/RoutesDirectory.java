@@ -29,6 +29,22 @@ public final class RoutesDirectory {
         }
     }
 
+    /**
+     * Gives each named event type review_created's v1 payload schema, in a routes directory's {@code schemas/} (read at
+     * startup: call it before the app starts). Returns the directory.
+     */
+    public static Path withSchemas(Path routes, String... eventTypes) {
+        try {
+            String schema = Files.readString(Path.of("routes-yaml", "schemas", "review_created.v1.schema.json"));
+            for (String type : eventTypes) {
+                Files.writeString(routes.resolve("schemas").resolve(type + ".v1.schema.json"), schema);
+            }
+            return routes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Replaces the file in one step, as editors that save by rename do: the watcher never sees it half written. */
     public static void write(Path file, String text) {
         try {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.event.EventHeaders;
 import dev.sluice.event.FailureReason;
 import dev.sluice.event.RejectedEventException;
+import dev.sluice.event.ValidEvent;
 import dev.sluice.tools.ReviewEvents;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -33,11 +34,11 @@ class EventValidatorTest {
     void validEventBecomesAMapWithItsIdAndTypeInHeaders() {
         UUID eventId = UUID.randomUUID();
 
-        Map<String, Object> event = validator.validate(
-                ReviewEvents.valid(eventId, "user:7", "r-1", 5, "lovely"), message);
+        ValidEvent event = validator.validate(ReviewEvents.valid(eventId, "user:7", "r-1", 5, "lovely"), message);
 
-        assertThat(event).containsEntry("key", "user:7").containsEntry("schema_version", 1);
-        assertThat(event.get("payload")).isEqualTo(Map.of("review_id", "r-1", "rating", 5, "text", "lovely"));
+        assertThat(event.key()).isEqualTo("user:7");
+        assertThat(event.schemaVersion()).isEqualTo(1);
+        assertThat(event.payload()).isEqualTo(Map.of("review_id", "r-1", "rating", 5, "text", "lovely"));
         assertThat(message.getHeader(EventHeaders.EVENT_ID)).isEqualTo(eventId.toString());
         assertThat(message.getHeader(EventHeaders.EVENT_TYPE)).isEqualTo("review_created");
     }
@@ -86,9 +87,9 @@ class EventValidatorTest {
                         e -> assertThat(e.reason()).isEqualTo(FailureReason.INVALID))
                 .hasMessageStartingWith("ts: more than 60 minutes ahead");
         assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), now.plus(Duration.ofMinutes(10)))
-                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
+                .getBytes(StandardCharsets.UTF_8), message).payload()).isNotEmpty();
         assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), "2019-05-01T00:00:00Z")
-                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
+                .getBytes(StandardCharsets.UTF_8), message).payload()).isNotEmpty();
     }
 
     @ParameterizedTest(name = "a key twice {0} -> malformed naming {1}")
@@ -121,7 +122,7 @@ class EventValidatorTest {
                 .isInstanceOfSatisfying(RejectedEventException.class,
                         e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
                 .hasMessageContaining("must be UTF-8");
-        assertThat(validator.validate(event, message)).containsKey("payload");
+        assertThat(validator.validate(event, message).payload()).isNotEmpty();
     }
 
     @ParameterizedTest(name = "{0} -> invalid naming {1}")
@@ -152,7 +153,7 @@ class EventValidatorTest {
                 + "\"payload\":{\"review_id\":\"r\",\"rating\":1,\"text\":\"smile \\ud83d\\ude00\"}}")
                 .formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
 
-        assertThat(validator.validate(event, message).get("payload"))
+        assertThat(validator.validate(event, message).payload())
                 .isEqualTo(Map.of("review_id", "r", "rating", 1, "text", "smile \uD83D\uDE00"));
     }
 
@@ -176,7 +177,7 @@ class EventValidatorTest {
         Instant now = Instant.now();
 
         assertThat(validator.validate(stamped.formatted(UUID.randomUUID(), now.plus(Duration.ofMinutes(59)))
-                .getBytes(StandardCharsets.UTF_8), message)).containsKey("payload");
+                .getBytes(StandardCharsets.UTF_8), message).payload()).isNotEmpty();
         assertThatThrownBy(() -> validator.validate(stamped.formatted(UUID.randomUUID(),
                 now.plus(Duration.ofMinutes(61))).getBytes(StandardCharsets.UTF_8), message))
                 .hasMessageStartingWith("ts: more than 60 minutes ahead");
