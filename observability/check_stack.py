@@ -32,6 +32,9 @@ EXPORTED_METRICS = {
     "write_chunk_size",
     "pipeline_last_success_timestamp_seconds",
     "review_stats_freshness_seconds",
+    "rows_awaiting_creation",
+    "rows_awaiting_creation_oldest_age_seconds",
+    "rows_awaiting_creation_max_age_seconds",
 } | {
     f"{histogram}{suffix}"
     for histogram in ("processing_duration_seconds", "end_to_end_latency_seconds", "db_query_duration_seconds")

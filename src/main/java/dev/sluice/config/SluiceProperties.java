@@ -33,7 +33,15 @@ public record SluiceProperties(
         @Valid @NotNull Database database,
         @Valid @NotNull DeadLetter deadLetter,
         @Valid @NotNull Idempotency idempotency,
-        @Valid @NotNull Backfill backfill) {
+        @Valid @NotNull Backfill backfill,
+        @Valid @NotNull Observability observability) {
+
+    /**
+     * What the samplers watch: a row an update or deletion made waits for its creation at most
+     * {@code awaitingCreationMaxAge} before {@code SluiceRowsAwaitingCreation} fires.
+     */
+    public record Observability(@NotNull Duration awaitingCreationMaxAge) {
+    }
 
     /**
      * A file to backfill instead of reading the topic (empty: none; see dev.sluice.backfill), read in batches of

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.sluice.config.KafkaClientSecurity;
 import dev.sluice.config.SluiceProperties;
+import dev.sluice.store.EventTypes;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,13 @@ class ObservabilityConfiguration {
     @Bean
     ReviewStatsFreshness reviewStatsFreshness(JdbcTemplate jdbc, MeterRegistry registry) {
         return new ReviewStatsFreshness(jdbc, registry);
+    }
+
+    @Bean
+    RowsAwaitingCreation rowsAwaitingCreation(JdbcTemplate jdbc, EventTypes eventTypes, MeterRegistry registry,
+                                              SluiceProperties properties) {
+        return new RowsAwaitingCreation(jdbc, eventTypes, registry,
+                properties.observability().awaitingCreationMaxAge());
     }
 
     /**

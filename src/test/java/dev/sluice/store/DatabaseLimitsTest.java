@@ -47,6 +47,7 @@ class DatabaseLimitsTest {
                         Duration.ofSeconds(20)),
                 new SluiceProperties.DeadLetter(1_000_000),
                 new SluiceProperties.Idempotency(Duration.ofDays(14), Duration.ofMinutes(10)),
-                new SluiceProperties.Backfill("", 500, Duration.ofSeconds(5)));
+                new SluiceProperties.Backfill("", 500, Duration.ofSeconds(5)),
+                new SluiceProperties.Observability(Duration.ofHours(1)));
     }
 }
