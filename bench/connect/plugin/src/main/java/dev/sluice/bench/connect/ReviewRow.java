@@ -24,8 +24,10 @@ import org.apache.kafka.connect.transforms.Transformation;
  * transform applies the same rules (the envelope's, then {@code routes-yaml/schemas/review_created.v1} and {@code v2})
  * and throws a {@link DataException} for anything else: with {@code errors.tolerance=all}, Connect sends the record to
  * the connector's dead-letter topic and goes on. A record that is not JSON at all never gets here: the converter fails
- * first, with the same outcome. Not checked, because a decoded record no longer has its size: Sluice's limit on the
- * record's bytes (64 KiB by default).
+ * first, with the same outcome. A string PostgreSQL cannot store unchanged (a NUL, a lone surrogate) is refused in every
+ * field the row keeps. Not checked, because a decoded record no longer shows them: Sluice's limit on the record's bytes
+ * (64 KiB by default), a key twice in one object (the converter keeps the last), and fields outside the envelope's
+ * schema.
  *
  * <p>The row is the one Sluice's review_created statement writes: the payload's and envelope's fields, the record's
  * lineage (topic, partition, offset), and the same lineage as the row's position ({@code version_*}). Timestamps and
@@ -67,7 +69,7 @@ public final class ReviewRow<R extends ConnectRecord<R>> implements Transformati
             throw new DataException("event_id: must be a UUID");
         }
         String eventType = requireText(event, "event_type");
-        String key = requireText(event, "key");
+        String key = requireStorable("key", requireText(event, "key"));
         String ts = requireText(event, "ts");
         requireNotAhead(parseTimestamp(ts));
         Integer schemaVersion = event.getInt32("schema_version");
@@ -82,7 +84,7 @@ public final class ReviewRow<R extends ConnectRecord<R>> implements Transformati
             throw new DataException("event_type/schema_version: '" + eventType + "' v" + schemaVersion
                     + " is not supported (supported: review_created v1, v2)");
         }
-        String reviewId = payload.getString("review_id");
+        String reviewId = requireStorable("payload.review_id", payload.getString("review_id"));
         if (reviewId == null || reviewId.isEmpty() || reviewId.length() > 64) {
             throw new DataException("payload.review_id: a string of 1 to 64 characters is required");
         }
@@ -91,12 +93,13 @@ public final class ReviewRow<R extends ConnectRecord<R>> implements Transformati
             throw new DataException("payload.rating: an integer from 1 to 5 is required");
         }
         // v2 renamed text to body and added an optional title; each version binds only its own fields.
-        String text = payload.getString(schemaVersion == 1 ? "text" : "body");
+        String text = requireStorable("payload." + (schemaVersion == 1 ? "text" : "body"),
+                payload.getString(schemaVersion == 1 ? "text" : "body"));
         if (text == null || text.length() > 4000) {
             throw new DataException("payload." + (schemaVersion == 1 ? "text" : "body")
                     + ": a string of at most 4000 characters is required");
         }
-        String title = schemaVersion == 2 ? payload.getString("title") : null;
+        String title = schemaVersion == 2 ? requireStorable("payload.title", payload.getString("title")) : null;
         if (title != null && title.length() > 200) {
             throw new DataException("payload.title: at most 200 characters");
         }
@@ -125,6 +128,25 @@ public final class ReviewRow<R extends ConnectRecord<R>> implements Transformati
         }
         if (value.isBlank()) {
             throw new DataException(field + ": must be a non-empty string");
+        }
+        return value;
+    }
+
+    /** A NUL, or half of a surrogate pair, is text PostgreSQL would refuse or change (EventValidator's JsonValues). */
+    private static String requireStorable(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (c == 0 || (Character.isSurrogate(c) && !paired)) {
+                throw new DataException(field + ": holds a NUL or a lone surrogate, which PostgreSQL cannot store");
+            }
+            if (paired) {
+                i++;
+            }
         }
         return value;
     }

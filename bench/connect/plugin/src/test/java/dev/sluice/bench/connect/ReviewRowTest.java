@@ -102,6 +102,25 @@ class ReviewRowTest {
         assertRefused(event(EVENT_ID, 1, "{\"review_id\":\"r-9\",\"rating\":4,\"text\":\"fine\"}").replace("user:7", " "), "key");
     }
 
+    @Test
+    void nulInTheTextIsRefused() {
+        assertRefused(event(EVENT_ID, 1, "{\"review_id\":\"r-10\",\"rating\":4,\"text\":\"a\\u0000b\"}"), "payload.text");
+    }
+
+    @Test
+    void loneSurrogateInTheKeyIsRefused() {
+        assertRefused(event(EVENT_ID, 1, "{\"review_id\":\"r-11\",\"rating\":4,\"text\":\"fine\"}")
+                .replace("user:7", "user:\\ud800"), "key");
+    }
+
+    @Test
+    void pairedSurrogatesAreStored() throws IOException {
+        Struct row = (Struct) transform.apply(record(event(EVENT_ID, 1,
+                "{\"review_id\":\"r-12\",\"rating\":5,\"text\":\"\\ud83d\\ude00\"}"), 0, 0)).value();
+
+        assertEquals("\ud83d\ude00", row.get("review_text"));
+    }
+
     private void assertRefused(String event, String field) {
         DataException refused = assertThrows(DataException.class, () -> transform.apply(record(event, 0, 0)));
         assertEquals(field, refused.getMessage().replaceFirst(":.*", "").replaceFirst("^event_type/", ""));
