@@ -4,6 +4,7 @@
 Run by bench/run.sh; re-run alone after editing it: python3 bench/report.py target/bench
 Per run: run.env (key=value facts), lag.log (LagSampler), commits.csv (rows and dead letters per second of commit time,
 with latency percentiles), latency.csv (latency scenario), rss.log, jstat.log, reconcile.txt.
+Columns: each consumer that ran (Sluice, the baseline, Kafka Connect's series), then Sluice / each of the others.
 """
 import csv
 import os
@@ -15,8 +16,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-IMPLS = ("sluice", "baseline")
-COLORS = {"sluice": "tab:blue", "baseline": "tab:orange"}
+IMPLS = ("sluice", "baseline", "connect", "connect-unnest")
+LABELS = {"sluice": "Sluice", "baseline": "baseline", "connect": "Kafka Connect",
+          "connect-unnest": "Kafka Connect (UNNEST)"}
+COLORS = {"sluice": "tab:blue", "baseline": "tab:orange", "connect": "tab:green", "connect-unnest": "tab:red"}
+CONNECT = ("connect", "connect-unnest")
 
 
 class Run:
@@ -159,19 +163,22 @@ def by_scenario(runs):
     return table
 
 
-def row(name, values, baseline_is_reference=True, digits=0, unit=""):
-    sluice, baseline = values.get("sluice"), values.get("baseline")
-    return (f"| {name} | {fmt(sluice, digits, unit)} | {fmt(baseline, digits, unit)} | "
-            f"{ratio(sluice, baseline) if baseline_is_reference else 'n/a'} |")
+def columns(runs):
+    """The consumers that ran, in IMPLS order, and those Sluice is compared with (none if Sluice did not run)."""
+    impls = [impl for impl in IMPLS if impl in runs]
+    return impls, [impl for impl in impls if impl != "sluice"] if "sluice" in impls else []
 
 
 def scenario_table(runs, rows):
-    lines = ["| | Sluice | baseline | Sluice / baseline |", "|---|---:|---:|---:|"]
+    impls, others = columns(runs)
+    lines = ["| | " + " | ".join(LABELS[i] for i in impls) + "".join(f" | Sluice / {LABELS[o]}" for o in others) + " |",
+             "|---|" + "---:|" * (len(impls) + len(others))]
     for name, metric, digits, unit in rows:
         values = {impl: metric(run) for impl, run in runs.items()}
-        lines.append(row(name, values, digits=digits, unit=unit))
-    status = {impl: ("RECONCILED" if run.ok else "**FAILED**") for impl, run in runs.items()}
-    lines.append(f"| reconciliation | {status.get('sluice', 'not run')} | {status.get('baseline', 'not run')} | |")
+        lines.append(f"| {name} | " + " | ".join(fmt(values.get(i), digits, unit) for i in impls)
+                     + "".join(f" | {ratio(values.get('sluice'), values.get(o))}" for o in others) + " |")
+    status = ["RECONCILED" if runs[i].ok else "**FAILED**" for i in impls]
+    lines.append("| reconciliation | " + " | ".join(status) + " |" * (len(others) + 1))
     return lines
 
 
@@ -179,6 +186,16 @@ def cpu_rows():
     return [
         ("consumer CPU s / 1,000 events", lambda r: per_thousand(r.cpu("consumer"), r.sent), 3, ""),
         ("PostgreSQL CPU s / 1,000 events", lambda r: per_thousand(r.cpu("pg"), r.sent), 3, ""),
+    ]
+
+
+def process_rows():
+    """Start-up and memory of the consumer process, and what a re-sent event cost it."""
+    return [
+        ("JVM launch to first commit (s)", launch_to_first, 1, ""),
+        ("JVM launch to last commit (s)", launch_to_last, 1, ""),
+        ("peak RSS (MB)", lambda r: r.peak_rss_mb(), 0, ""),
+        ("rows updated again (re-sent events written twice)", lambda r: r.get("row_updates"), 0, ""),
     ]
 
 
@@ -221,15 +238,15 @@ def write_report(out, environment, scenarios, runs):
                f"A backlog of {fmt(next(iter(runs_.values())).sent)} events ({environment_percentages(environment)}) "
                f"produced first; the consumer then starts on it. Events/s = the group's committed offsets advancing "
                f"(LagSampler, once a second) over the first {window} s of consumption; writes/s = rows + dead letters "
-               f"per second of PostgreSQL commit time (duplicates write nothing). Then the whole backlog drains and "
-               f"is reconciled.", ""]
+               f"per second of PostgreSQL commit time (a row counts once, at its last write; Kafka Connect's dead "
+               f"letters are on a topic, not counted). Then the whole backlog drains and is reconciled.", ""]
         md += scenario_table(runs_, [
             ("events/s, median of 1-s rates", lambda r: (tp[r.env["impl"]] or {}).get("median"), 0, ""),
             ("events/s, overall in the window", lambda r: (tp[r.env["impl"]] or {}).get("overall"), 0, ""),
             ("writes/s, median of 1-s counts", lambda r: (tp[r.env["impl"]] or {}).get("writes_median"), 0, ""),
             ("whole backlog: first to last commit (s)", lambda r: r.drain_seconds(), 1, ""),
             ("whole backlog: events/s", lambda r: r.sent / r.drain_seconds() if r.drain_seconds() else None, 0, ""),
-        ] + cpu_rows())
+        ] + cpu_rows() + process_rows())
         if any(t and t["drained_early"] for t in tp.values()):
             md += ["", "_The backlog drained before the window ended for at least one run: the window is shorter._"]
         md.append("")
@@ -295,6 +312,7 @@ def write_report(out, environment, scenarios, runs):
             ("GC time (s)", lambda r: (r.gc() or (None,))[0], 2, ""),
             ("GC count (young + full)", lambda r: sum(r.gc()[1:]) if r.gc() else None, 0, ""),
             ("full GCs", lambda r: r.gc()[2] if r.gc() else None, 0, ""),
+            ("rows updated again (re-sent events written twice)", lambda r: r.get("row_updates"), 0, ""),
         ] + cpu_rows())
         md.append("")
         if not quick:
@@ -303,17 +321,48 @@ def write_report(out, environment, scenarios, runs):
             targets.append(target(f"{fmt(run.sent if run else None)} backlog in < 60 s at -Xmx256m, no OOM",
                                   None if drain is None else (drain < 60 and run.ok), fmt(drain, 1, " s")))
 
+    if any(run.env.get("impl") in CONNECT for run in runs):
+        md += connect_section(runs)
     if len(targets) > 2:
         md += ["## Targets", ""] + targets + [""]
-    md += ["## Runs", "", "Each run: a fresh database (Flyway applies the schema), its own topic (or the scenario's "
-           "backlog topic) and its own consumer group. The reconciliation is `DrillMonitor reconcile`, as in the "
-           "drills.", ""]
+    md += ["## Runs", "", "Each run: a fresh database (Flyway applies the schema; for Kafka Connect, Sluice's migrations "
+           "applied with psql), its own topic (or the scenario's backlog topic) and its own consumer group. The "
+           "reconciliation is `DrillMonitor reconcile`, as in the drills; for Kafka Connect with "
+           "`--dead-letter-topic` (see above).", ""]
     for run in runs:
         name = f"{run.env.get('scenario')}-{run.env.get('impl')}"
         md.append(f"- `{name}` ({'RECONCILED' if run.ok else 'FAILED'}): `{' '.join(run.reconcile) or 'no reconciliation'}`")
     md += ["", "Evidence per run (logs, timelines, GC log): `target/bench/runs/<scenario>-<impl>/`.", ""]
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
+
+
+def connect_section(runs):
+    """What the Kafka Connect series is, what its reconciliation checks, and what it does not do that Sluice does."""
+    return ["## Kafka Connect: what it is and what it does not do", "",
+            "**Kafka Connect** is Apache Kafka's own Connect worker (standalone mode) running the Debezium JDBC sink, "
+            "both from Maven Central (`bench/connect/`): `insert.mode=upsert` on `review_id`, the tables and the "
+            "per-minute statistics triggers of Sluice's migrations, `errors.tolerance=all` with a dead-letter topic, "
+            "and one transform (`ReviewRow`) that applies Sluice's validation rules and shapes the row. It reads the "
+            "same backlog re-encoded as JsonConverter envelopes (schema + payload) on a topic of its own, written "
+            "before it starts; only its drain is measured. **Kafka Connect (UNNEST)** is the same with "
+            "`dialect.postgres.unnest.insert.enabled=true` and `use.reduction.buffer=true` (one `UNNEST` statement "
+            "per batch cannot upsert a review twice, so each batch keeps the last record per `review_id`).", "",
+            "**Its reconciliation** checks what it does, as exactly as Sluice's: rows = unique valid events, the "
+            "records of its dead-letter topic = invalid events, none of them an event Sluice's `EventValidator` "
+            "accepts, no source record dead-lettered twice (Connect's context headers), no duplicate `event_id`, the "
+            "per-minute statistics equal to a recount, and lag 0 on its topic.", "",
+            "**What it does not do that Sluice does**, so the figures compare unequal work:",
+            "- no event-id dedupe: a re-sent event is written again, an UPDATE of its row and a statistics increment "
+            "(\"rows updated again\" above, from PostgreSQL's own counters; Sluice's idempotency claim skips it);",
+            "- no dead-letter table: a refused event is a record on a topic, with the reason in its headers, not a row "
+            "to query and replay next to the data;",
+            "- no isolation of a row the database refuses: such a row fails the batch and stops its task for good "
+            "(Sluice dead-letters that one row and goes on), which is why `ReviewRow` must refuse every invalid event "
+            "before the sink sees it;",
+            "- no ordering guard: an upsert is applied in arrival order, so an older event read later overwrites a "
+            "newer row (Sluice compares the event's position, and records what it superseded);",
+            "- no record of superseded events (`superseded_events`).", ""]
 
 
 def environment_percentages(environment):
@@ -343,7 +392,7 @@ def launch_to_last(run):
 
 def plot(out, scenarios):
     fig, axes = plt.subplots(3, 2, figsize=(14, 13))
-    fig.suptitle("Sluice vs baseline: throughput and latency over time")
+    fig.suptitle("Sluice and its peers: throughput and latency over time")
 
     def lines(ax, scenario, series, title, xlabel, ylabel, log=False):
         runs = scenarios.get(scenario, {})
@@ -351,7 +400,7 @@ def plot(out, scenarios):
             if impl in runs:
                 for label, (xs, ys), style in series(runs[impl]):
                     if xs:
-                        ax.plot(xs, ys, style, color=COLORS[impl], label=f"{impl} {label}".strip(), linewidth=1.2,
+                        ax.plot(xs, ys, style, color=COLORS[impl], label=f"{LABELS[impl]} {label}".strip(), linewidth=1.2,
                                 marker=".", markersize=4)
         ax.set_title(title if runs else title + " (not run)")
         ax.set_xlabel(xlabel)

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The benchmark (issue 6): Sluice against a hand-written baseline consumer (dev.sluice.bench.BaselineConsumer) in one
-# invocation, scenario by scenario, on the drills' private broker and PostgreSQL (drills/lib.sh). Every run gets a
-# fresh database, topic and consumer group and ends with the drills' exact reconciliation: a run that does not
-# reconcile is FAILED, and the script exits 1. Writes target/bench/report.md and report.png. Knobs: bench/README.md.
+# The benchmark (issue 6): Sluice against a hand-written baseline consumer (dev.sluice.bench.BaselineConsumer) and,
+# when asked, Kafka Connect with the Debezium JDBC sink (bench/connect/) in one invocation, scenario by scenario, on the
+# drills' private broker and PostgreSQL (drills/lib.sh). Every run gets a fresh database, topic and consumer group and
+# ends with the drills' exact reconciliation: a run that does not reconcile is FAILED, and the script exits 1. Writes
+# target/bench/report.md and report.png. Knobs: bench/README.md.
 #
 #   bash bench/run.sh                                   # everything, full size
 #   BENCH_QUICK=1 bash bench/run.sh                     # a smoke run with tiny counts
 #   BENCH_SCENARIOS=latency,spike bash bench/run.sh     # some scenarios only
+#   BENCH_IMPLS=baseline,sluice,connect,connect-unnest BENCH_SCENARIOS=throughput bash bench/run.sh
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SLUICE_DRILL_WORK=${SLUICE_DRILL_WORK:-$ROOT/target/bench/work}
 source "$ROOT/drills/lib.sh"
+source "$ROOT/bench/connect/series.sh"
 DRILL=bench
 OUT=$REPO/target/bench
 
@@ -100,6 +103,8 @@ begin_run() {
   mkdir -p "$RUN_DIR"
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -q -c "DROP DATABASE IF EXISTS sluice WITH (FORCE)" \
       -c "CREATE DATABASE sluice"
+  # Connect's sink names its consumer group connect-<connector>; its schema is Sluice's migrations, applied here.
+  if is_connect "$IMPL"; then GROUP=connect-$GROUP; connect_schema; fi
   say "run $RUN: fresh database, topic $TOPIC, group $GROUP"
   record "scenario=$1" "impl=$2" "topic=$TOPIC" "group=$GROUP"
   "${TOOL[@]}" dev.sluice.bench.LagSampler --bootstrap="$BOOTSTRAP" --group="$GROUP" --topic="$TOPIC" \
@@ -123,6 +128,8 @@ start_consumer() {
     export SLUICE_JVM_OPTS="$jvm ${BENCH_SLUICE_JVM_EXTRA:-}" SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP
     start_sluice "$RUN"
     CONSUMER_PID=${SLUICE_PIDS[$RUN]}
+  elif is_connect "$IMPL"; then
+    start_connect "$jvm"
   else
     # shellcheck disable=SC2086
     java $jvm -Dlogback.configurationFile="$REPO/drills/logback-tools.xml" -cp "$CP" dev.sluice.bench.BaselineConsumer \
@@ -154,6 +161,7 @@ wait_drained() {
       return 0
     fi
     kill -0 "$CONSUMER_PID" 2> /dev/null || { say "the consumer died"; return 1; }
+    ! connect_task_died || { say "a Connect task stopped for good (see $RUN_DIR/consumer.log)"; return 1; }
     sleep 1
   done
   say "not drained $((120 + expected / BENCH_MIN_RATE)) s after the last load ended"
@@ -189,9 +197,13 @@ finish_run() {
   record "drained=$drained" "drained_ms=${DRAINED_MS:-0}" "sent=$(sent_total)" \
       "consumer_cpu_ticks=$(( $(cpu_ticks "$CONSUMER_PID") - CPU_CONSUMER ))" \
       "pg_cpu_ticks=$(( $(cpu_ticks $(pg_pids)) - CPU_PG ))" "clock_ticks_per_s=$(getconf CLK_TCK)"
+  # Connect has no dead-letter table: its dead letters are the records of its dead-letter topic.
+  local dead_letters=()
+  ! is_connect "$IMPL" || dead_letters=(--dead-letter-topic="$CONNECT_DLQ" --schemas="$SLUICE_ROUTES_DIR/schemas")
   "${TOOL[@]}" dev.sluice.drills.DrillMonitor reconcile --drill="$RUN" --bootstrap="$BOOTSTRAP" --db-url="$DB_URL" \
       --load-logs="$LOAD_LOGS" --timeline="$RUN_DIR/lag.log" --group="$GROUP" --topic="$TOPIC" \
-      --timeout="$($drained && echo 60s || echo 5s)" > "$RUN_DIR/reconcile.txt" 2>&1 || reconciled=false
+      --timeout="$($drained && echo 60s || echo 5s)" "${dead_letters[@]}" > "$RUN_DIR/reconcile.txt" 2>&1 \
+      || reconciled=false
   cat "$RUN_DIR/reconcile.txt"
   export_run
   [ "$SCENARIO" != latency ] || for phase in $(grep '^phase=' "$RUN_DIR/run.env" | cut -d= -f2); do
@@ -207,11 +219,22 @@ finish_run() {
   fi
   for pid in "${BACKGROUND_PIDS[@]}"; do { kill "$pid" && wait "$pid"; } 2> /dev/null || true; done
   BACKGROUND_PIDS=()
+  record "row_updates=$(row_updates)"
   if grep -q OutOfMemoryError "$RUN_DIR/consumer.log"; then say "$RUN ran out of memory"; status=FAILED; fi
   $drained && $reconciled || status=FAILED
   record "status=$status"
   [ "$status" = RECONCILED ] || FAILED_RUNS+=("$RUN")
   say "run $RUN: $status"
+}
+
+# row_updates: rows of reviews updated in the run (a re-sent event that was written again), from PostgreSQL's
+# statistics, which a backend reports when it exits: read once the consumer's connections are gone.
+row_updates() {
+  for _ in $(seq 1 20); do
+    [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice' AND pid <> pg_backend_pid()")" = 0 ] && break
+    sleep 0.5
+  done
+  sql "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'reviews'"
 }
 
 # produce_backlog NAME EVENTS SEED: a topic holding the whole backlog, sent as fast as the broker takes it.
@@ -224,13 +247,25 @@ produce_backlog() {
   await_load "$LOAD_PID"
   say "backlog: $(grep -o 'sent=.*' "$LOAD_LOGS" || echo 'not produced')"
   BACKLOG_LOGS=$LOAD_LOGS
+  [[ ,$IMPLS, != *,connect* ]] || connect_backlog "$BACKLOG_TOPIC"
+}
+
+backlog_topic_of() { if is_connect "$1"; then echo "$CONNECT_TOPIC"; else echo "$BACKLOG_TOPIC"; fi; }
+
+# live_impls: the consumers of the live scenarios. Connect reads envelopes re-encoded from a backlog, so it runs the
+# backlog scenarios (throughput, backlog) only.
+live_impls() {
+  local impl
+  for impl in ${IMPLS//,/ }; do
+    if is_connect "$impl"; then say "$impl: not in live scenarios (backlog scenarios only)" >&2; else echo "$impl"; fi
+  done
 }
 
 # 1. Max sustained throughput: a backlog, then the consumer starts; the report reads the first THROUGHPUT_WINDOW s.
 scenario_throughput() {
   produce_backlog throughput "$THROUGHPUT_EVENTS" 101
   for impl in ${IMPLS//,/ }; do
-    begin_run throughput "$impl" "$BACKLOG_TOPIC" "$BACKLOG_LOGS"
+    begin_run throughput "$impl" "$(backlog_topic_of "$impl")" "$BACKLOG_LOGS"
     record "window_s=$THROUGHPUT_WINDOW"
     start_consumer "$BENCH_HEAP"
     finish_run
@@ -239,7 +274,7 @@ scenario_throughput() {
 
 # 2. End-to-end latency at fixed rates, one phase per rate (warm-up excluded), draining between phases.
 scenario_latency() {
-  for impl in ${IMPLS//,/ }; do
+  for impl in $(live_impls); do
     begin_run latency "$impl" "bench.latency.$impl"
     create_topic "$TOPIC"
     start_consumer "$BENCH_HEAP"
@@ -258,7 +293,7 @@ scenario_latency() {
 
 # 3. A spike on top of a base rate: peak lag, and how long after the spike's end the last event is committed.
 scenario_spike() {
-  for impl in ${IMPLS//,/ }; do
+  for impl in $(live_impls); do
     begin_run spike "$impl" "bench.spike.$impl"
     create_topic "$TOPIC"
     start_consumer "$BENCH_HEAP"
@@ -280,7 +315,7 @@ scenario_spike() {
 scenario_backlog() {
   produce_backlog backlog "$BACKLOG_EVENTS" 401
   for impl in ${IMPLS//,/ }; do
-    begin_run backlog "$impl" "$BACKLOG_TOPIC" "$BACKLOG_LOGS"
+    begin_run backlog "$impl" "$(backlog_topic_of "$impl")" "$BACKLOG_LOGS"
     start_consumer "$BACKLOG_HEAP"
     finish_run
   done
@@ -288,6 +323,7 @@ scenario_backlog() {
 
 PYTHON=$(report_python)
 begin
+[[ ,$IMPLS, != *,connect* ]] || connect_build
 rm -rf "$OUT/runs" "$OUT/report.md" "$OUT/report.png" && mkdir -p "$OUT/runs"
 enable_commit_timestamps
 cp -r "$REPO/routes-yaml" "$WORK/routes-yaml"
@@ -300,7 +336,7 @@ cpus=$(nproc)
 memory=$(free -g | awk '/^Mem/ { print $2 }') GB
 java=$(java -version 2>&1 | head -1)
 postgresql=$(sql 'SHOW server_version')
-knobs=BENCH_SCENARIOS=$SCENARIOS BENCH_IMPLS=$IMPLS THROUGHPUT_EVENTS=$THROUGHPUT_EVENTS THROUGHPUT_WINDOW=$THROUGHPUT_WINDOW LATENCY_RATES=$LATENCY_RATES LATENCY_WARMUP=$LATENCY_WARMUP LATENCY_SECONDS=$LATENCY_SECONDS SPIKE_RATE=$SPIKE_RATE SPIKE_SECONDS=$SPIKE_SECONDS SPIKE_BASE_RATE=$SPIKE_BASE_RATE SPIKE_LEAD=$SPIKE_LEAD BACKLOG_EVENTS=$BACKLOG_EVENTS BACKLOG_HEAP=$BACKLOG_HEAP BENCH_HEAP=$BENCH_HEAP DUPLICATE_PERCENT=$DUPLICATE_PERCENT INVALID_PERCENT=$INVALID_PERCENT SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=$SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND
+knobs=BENCH_SCENARIOS=$SCENARIOS BENCH_IMPLS=$IMPLS THROUGHPUT_EVENTS=$THROUGHPUT_EVENTS THROUGHPUT_WINDOW=$THROUGHPUT_WINDOW LATENCY_RATES=$LATENCY_RATES LATENCY_WARMUP=$LATENCY_WARMUP LATENCY_SECONDS=$LATENCY_SECONDS SPIKE_RATE=$SPIKE_RATE SPIKE_SECONDS=$SPIKE_SECONDS SPIKE_BASE_RATE=$SPIKE_BASE_RATE SPIKE_LEAD=$SPIKE_LEAD BACKLOG_EVENTS=$BACKLOG_EVENTS BACKLOG_HEAP=$BACKLOG_HEAP BENCH_HEAP=$BENCH_HEAP DUPLICATE_PERCENT=$DUPLICATE_PERCENT INVALID_PERCENT=$INVALID_PERCENT SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=$SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND$([[ ,$IMPLS, != *,connect* ]] || echo " CONNECT_TASKS=$CONNECT_TASKS CONNECT_COMMIT_INTERVAL_MS=$CONNECT_COMMIT_INTERVAL_MS")
 ENV
 FAILED_RUNS=()
 started=$(date +%s)

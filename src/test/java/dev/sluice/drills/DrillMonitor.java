@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.sluice.bench.ConnectDeadLetters;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.PipelineTables;
 
@@ -28,6 +29,10 @@ import dev.sluice.support.PipelineTables;
  * among the dead letters, and prints the reconciliation line. Exit 0 only if everything holds.</li>
  * </ul>
  * The expected counts are the sum of the {@code Done: sent=...} lines of the load generator logs given.
+ *
+ * <p>With {@code --dead-letter-topic=T} (the benchmark's Kafka Connect series, which has no dead-letter table) the dead
+ * letters are the records of Connect's dead-letter topic T instead: counted the same, a healthy one is one Sluice's
+ * validator accepts, and a source record dead-lettered twice ({@code dlq_repeats}) fails the reconciliation too.
  */
 public final class DrillMonitor {
 
@@ -57,7 +62,8 @@ public final class DrillMonitor {
             case "reconcile" -> monitor.reconcile();
             default -> {
                 System.err.println("usage: DrillMonitor watch|reconcile --bootstrap=... --db-url=... [--load-logs=a,b] "
-                        + "[--timeline=file] [--drill=name] [--fault-ended-at=unix-ms] [--timeout=300s]");
+                        + "[--timeline=file] [--drill=name] [--fault-ended-at=unix-ms] [--timeout=300s] "
+                        + "[--dead-letter-topic=t --schemas=routes-yaml/schemas]");
                 yield 2;
             }
         };
@@ -78,6 +84,7 @@ public final class DrillMonitor {
 
     private int reconcile() throws Exception {
         Expected expected = expected();
+        String deadLetterTopic = options.get("dead-letter-topic");
         long deadline = System.currentTimeMillis() + Duration.parse("PT" + options.getOrDefault("timeout", "300s").toUpperCase()).toMillis();
         long rows = -1;
         long deadLetters = -1;
@@ -86,7 +93,8 @@ public final class DrillMonitor {
             while (System.currentTimeMillis() < deadline) {
                 try {
                     rows = count("SELECT count(*) FROM reviews");
-                    deadLetters = count("SELECT count(*) FROM dlq_events");
+                    deadLetters = deadLetterTopic == null ? count("SELECT count(*) FROM dlq_events")
+                            : offsets.recordCount(deadLetterTopic);
                     lag = lag(offsets);
                 } catch (Exception unavailable) {
                     // The database or broker may still be coming back; keep asking until the deadline.
@@ -106,8 +114,18 @@ public final class DrillMonitor {
         if (options.containsKey("poison-also")) {
             poisonReasons.addAll(List.of(options.get("poison-also").split(",")));
         }
-        long healthyDeadLettered = count("SELECT count(*) FROM dlq_events WHERE reason NOT IN ('"
-                + String.join("','", poisonReasons) + "')");
+        long healthyDeadLettered;
+        long repeats = 0;
+        if (deadLetterTopic == null) {
+            healthyDeadLettered = count("SELECT count(*) FROM dlq_events WHERE reason NOT IN ('"
+                    + String.join("','", poisonReasons) + "')");
+        } else {
+            ConnectDeadLetters.Read read = new ConnectDeadLetters(option("bootstrap"), deadLetterTopic,
+                    Path.of(options.getOrDefault("schemas", "routes-yaml/schemas"))).read();
+            deadLetters = read.records();
+            healthyDeadLettered = read.healthy();
+            repeats = read.repeats();
+        }
         long duplicates = created - distinctEvents;
         // The per-minute statistics commit with their rows, so whatever the drill did they equal a recount.
         long statsOff = count(PipelineTables.STATS_MINUTES_OFF_RECOUNT);
@@ -119,14 +137,16 @@ public final class DrillMonitor {
         String recovery = faultEnded == null ? "n/a"
                 : String.format("%.1fs", (reconciledAt - Long.parseLong(faultEnded)) / 1000.0);
         boolean exact = rows == expected.uniqueValid && deadLetters == expected.invalid && lag == 0
-                && duplicates == 0 && healthyDeadLettered == 0 && statsOff == 0 && superseded == expected.superseded;
-        System.out.printf("%s drill=%s produced=%d (uniqueValid=%d duplicates=%d invalid=%d) rows=%d dlq=%d "
+                && duplicates == 0 && healthyDeadLettered == 0 && statsOff == 0 && superseded == expected.superseded
+                && repeats == 0;
+        System.out.printf("%s drill=%s produced=%d (uniqueValid=%d duplicates=%d invalid=%d) rows=%d dlq=%d%s "
                         + "superseded=%d duplicate_rows=%d healthy_dead_lettered=%d stats_off_recount=%d lag=%d "
                         + "peak_lag=%s recovery=%s%n",
                 exact ? "RECONCILED" : "NOT RECONCILED", options.getOrDefault("drill", "?"), expected.sent,
-                expected.uniqueValid, expected.duplicates, expected.invalid, rows, deadLetters, superseded, duplicates,
-                healthyDeadLettered, statsOff, lag, peakLag(), recovery);
-        if (!exact) {
+                expected.uniqueValid, expected.duplicates, expected.invalid, rows, deadLetters,
+                deadLetterTopic == null ? "" : " (topic " + deadLetterTopic + ") dlq_repeats=" + repeats, superseded,
+                duplicates, healthyDeadLettered, statsOff, lag, peakLag(), recovery);
+        if (!exact && deadLetterTopic == null) {
             System.out.println("Dead letters by reason: " + deadLettersByReason());
         }
         return exact ? 0 : 1;
