@@ -321,6 +321,27 @@ def write_report(out, environment, scenarios, runs):
             targets.append(target(f"{fmt(run.sent if run else None)} backlog in < 60 s at -Xmx256m, no OOM",
                                   None if drain is None else (drain < 60 and run.ok), fmt(drain, 1, " s")))
 
+    if "upserts" in scenarios:
+        runs_ = scenarios["upserts"]
+        window = next(iter(runs_.values())).get("window_s", 60)
+        tp = {impl: run.throughput(window) for impl, run in runs_.items()}
+        insert_only = scenarios.get("throughput", {}).get("sluice")
+        whole = lambda r: r.sent / r.drain_seconds() if r.drain_seconds() else None
+        md += ["## 5. Upsert-heavy backlog", "",
+               f"A backlog of {fmt(next(iter(runs_.values())).sent)} events ({environment_percentages(environment)}): "
+               "half the valid events are `review_updated` of recent reviews, a tenth of those stamped older than "
+               "their review's last change (each recorded as stale), a tenth for the review updated just before. "
+               "Sluice only. Reconciled as the others, plus the superseded events the load generator says.", ""]
+        md += scenario_table(runs_, [
+            ("events/s, median of 1-s rates", lambda r: (tp[r.env["impl"]] or {}).get("median"), 0, ""),
+            ("whole backlog: first to last commit (s)", lambda r: r.drain_seconds(), 1, ""),
+            ("whole backlog: events/s", whole, 0, ""),
+            ("whole backlog: × the insert-only backlog's events/s (section 1)",
+             lambda r: whole(r) / whole(insert_only) if insert_only and whole(insert_only) and whole(r) else None, 2,
+             ""),
+        ] + cpu_rows())
+        md.append("")
+
     if any(run.env.get("impl") in CONNECT for run in runs):
         md += connect_section(runs)
     if len(targets) > 2:

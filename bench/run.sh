@@ -31,13 +31,14 @@ SPIKE_SECONDS=${SPIKE_SECONDS:-$(pick 2 10)}
 SPIKE_BASE_RATE=${SPIKE_BASE_RATE:-$(pick 50 1000)}
 SPIKE_LEAD=${SPIKE_LEAD:-$(pick 3 10)}
 BACKLOG_EVENTS=${BACKLOG_EVENTS:-$(pick 4000 1000000)}
+UPSERT_EVENTS=${UPSERT_EVENTS:-$(pick 4000 800000)}
 BACKLOG_HEAP=${BACKLOG_HEAP:-256m}
 BENCH_HEAP=${BENCH_HEAP:-384m}
 DUPLICATE_PERCENT=${DUPLICATE_PERCENT:-5}
 INVALID_PERCENT=${INVALID_PERCENT:-0.5}
 # A run that has not drained after 120 s + events / BENCH_MIN_RATE is FAILED (it would never end otherwise).
 BENCH_MIN_RATE=${BENCH_MIN_RATE:-300}
-MAX_SECONDS=$((120 + (THROUGHPUT_EVENTS + BACKLOG_EVENTS) / BENCH_MIN_RATE))
+MAX_SECONDS=$((120 + (THROUGHPUT_EVENTS + BACKLOG_EVENTS + UPSERT_EVENTS) / BENCH_MIN_RATE))
 
 # Sluice as deployed, except that its throttle (5,000/s by default) must not be what the benchmark measures, and the
 # routes are a snapshot taken at the start (live reload off), like the compiled classes (lib.sh's classpath()).
@@ -237,17 +238,19 @@ row_updates() {
   sql "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'reviews'"
 }
 
-# produce_backlog NAME EVENTS SEED: a topic holding the whole backlog, sent as fast as the broker takes it.
+# produce_backlog NAME EVENTS SEED [LOAD OPTIONS...]: a topic holding the whole backlog, sent as fast as the broker takes
+# it; Kafka Connect's envelopes of it too, when a Connect series runs (and no option asks for updates, which its series
+# do not take).
 produce_backlog() {
   BACKLOG_TOPIC=bench.$1
   create_topic "$BACKLOG_TOPIC"
   LOAD_LOGS=""
   produce "$1" --topic="$BACKLOG_TOPIC" --rate=0 --max-events="$2" --duration=3600s --seed="$3" \
-      --duplicate-percent="$DUPLICATE_PERCENT" --invalid-percent="$INVALID_PERCENT"
+      --duplicate-percent="$DUPLICATE_PERCENT" --invalid-percent="$INVALID_PERCENT" "${@:4}"
   await_load "$LOAD_PID"
   say "backlog: $(grep -o 'sent=.*' "$LOAD_LOGS" || echo 'not produced')"
   BACKLOG_LOGS=$LOAD_LOGS
-  [[ ,$IMPLS, != *,connect* ]] || connect_backlog "$BACKLOG_TOPIC"
+  [[ ,$IMPLS, != *,connect* || $# -gt 3 ]] || connect_backlog "$BACKLOG_TOPIC"
 }
 
 backlog_topic_of() { if is_connect "$1"; then echo "$CONNECT_TOPIC"; else echo "$BACKLOG_TOPIC"; fi; }
@@ -266,6 +269,20 @@ scenario_throughput() {
   produce_backlog throughput "$THROUGHPUT_EVENTS" 101
   for impl in ${IMPLS//,/ }; do
     begin_run throughput "$impl" "$(backlog_topic_of "$impl")" "$BACKLOG_LOGS"
+    record "window_s=$THROUGHPUT_WINDOW"
+    start_consumer "$BENCH_HEAP"
+    finish_run
+  done
+}
+
+# 5. An upsert-heavy backlog: half the valid events are updates of recent reviews, a tenth of those older than their
+# review's last change (stale), a tenth for the review updated just before (several changes to one key in a chunk).
+# Sluice only: the baseline writes creations only, and Connect's series has no ordering guard to measure.
+scenario_upserts() {
+  produce_backlog upserts "$UPSERT_EVENTS" 501 --update-percent=50 --out-of-order-percent=10 --same-key-percent=10
+  for impl in ${IMPLS//,/ }; do
+    if [[ $impl != sluice ]]; then say "$impl: not in the upsert-heavy scenario (Sluice only)"; continue; fi
+    begin_run upserts "$impl" "$BACKLOG_TOPIC" "$BACKLOG_LOGS"
     record "window_s=$THROUGHPUT_WINDOW"
     start_consumer "$BENCH_HEAP"
     finish_run
@@ -336,7 +353,7 @@ cpus=$(nproc)
 memory=$(free -g | awk '/^Mem/ { print $2 }') GB
 java=$(java -version 2>&1 | head -1)
 postgresql=$(sql 'SHOW server_version')
-knobs=BENCH_SCENARIOS=$SCENARIOS BENCH_IMPLS=$IMPLS THROUGHPUT_EVENTS=$THROUGHPUT_EVENTS THROUGHPUT_WINDOW=$THROUGHPUT_WINDOW LATENCY_RATES=$LATENCY_RATES LATENCY_WARMUP=$LATENCY_WARMUP LATENCY_SECONDS=$LATENCY_SECONDS SPIKE_RATE=$SPIKE_RATE SPIKE_SECONDS=$SPIKE_SECONDS SPIKE_BASE_RATE=$SPIKE_BASE_RATE SPIKE_LEAD=$SPIKE_LEAD BACKLOG_EVENTS=$BACKLOG_EVENTS BACKLOG_HEAP=$BACKLOG_HEAP BENCH_HEAP=$BENCH_HEAP DUPLICATE_PERCENT=$DUPLICATE_PERCENT INVALID_PERCENT=$INVALID_PERCENT SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=$SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND$([[ ,$IMPLS, != *,connect* ]] || echo " CONNECT_TASKS=$CONNECT_TASKS CONNECT_COMMIT_INTERVAL_MS=$CONNECT_COMMIT_INTERVAL_MS")
+knobs=UPSERT_EVENTS=$UPSERT_EVENTS BENCH_SCENARIOS=$SCENARIOS BENCH_IMPLS=$IMPLS THROUGHPUT_EVENTS=$THROUGHPUT_EVENTS THROUGHPUT_WINDOW=$THROUGHPUT_WINDOW LATENCY_RATES=$LATENCY_RATES LATENCY_WARMUP=$LATENCY_WARMUP LATENCY_SECONDS=$LATENCY_SECONDS SPIKE_RATE=$SPIKE_RATE SPIKE_SECONDS=$SPIKE_SECONDS SPIKE_BASE_RATE=$SPIKE_BASE_RATE SPIKE_LEAD=$SPIKE_LEAD BACKLOG_EVENTS=$BACKLOG_EVENTS BACKLOG_HEAP=$BACKLOG_HEAP BENCH_HEAP=$BENCH_HEAP DUPLICATE_PERCENT=$DUPLICATE_PERCENT INVALID_PERCENT=$INVALID_PERCENT SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=$SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND$([[ ,$IMPLS, != *,connect* ]] || echo " CONNECT_TASKS=$CONNECT_TASKS CONNECT_COMMIT_INTERVAL_MS=$CONNECT_COMMIT_INTERVAL_MS")
 ENV
 FAILED_RUNS=()
 started=$(date +%s)

@@ -206,7 +206,7 @@ public final class HostileRecords {
         }
         // The load generator's line, whose uniqueValid is the rows a correct pipeline ends with, and the superseded.
         System.out.println("Done: " + new LoadGenerator.Summary(sent, rows, 0, invalid,
-                Duration.ofNanos(System.nanoTime() - started)) + " superseded=" + superseded);
+                Duration.ofNanos(System.nanoTime() - started), 0, superseded));
     }
 
     private static byte[] event(Object eventId, String type, String key, String ts, String reviewId, String text) {

@@ -23,11 +23,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * java -cp ... dev.sluice.tools.LoadGenerator --bootstrap=localhost:9092 --rate=1000 --duration=30s \
  *     --hot-key-percent=80 --duplicate-percent=5 --invalid-percent=1
  * </pre>
+ * {@code --update-percent=50 --out-of-order-percent=10 --same-key-percent=10} makes half the valid events updates of
+ * recent reviews, a tenth of them stamped older than their review's last change, a tenth for the review updated
+ * just before.
  */
 public final class LoadGenerator {
 
     public record Options(String bootstrapServers, String topic, int ratePerSecond, Duration duration, long maxEvents,
-                          int hotKeyPercent, double duplicatePercent, double invalidPercent, long seed) {
+                          int hotKeyPercent, double duplicatePercent, double invalidPercent, long seed,
+                          Changes changes) {
+
+        /** Creations only. */
+        public Options(String bootstrapServers, String topic, int ratePerSecond, Duration duration, long maxEvents,
+                       int hotKeyPercent, double duplicatePercent, double invalidPercent, long seed) {
+            this(bootstrapServers, topic, ratePerSecond, duration, maxEvents, hotKeyPercent, duplicatePercent,
+                    invalidPercent, seed, Changes.NONE);
+        }
 
         public static Options parse(String... args) {
             Map<String, String> given = Arguments.parse(args);
@@ -40,18 +51,38 @@ public final class LoadGenerator {
                     Integer.parseInt(given.getOrDefault("hot-key-percent", "80")),
                     Double.parseDouble(given.getOrDefault("duplicate-percent", "5")),
                     Double.parseDouble(given.getOrDefault("invalid-percent", "1")),
-                    Long.parseLong(given.getOrDefault("seed", String.valueOf(System.nanoTime()))));
+                    Long.parseLong(given.getOrDefault("seed", String.valueOf(System.nanoTime()))),
+                    new Changes(Double.parseDouble(given.getOrDefault("update-percent", "0")),
+                            Double.parseDouble(given.getOrDefault("out-of-order-percent", "0")),
+                            Double.parseDouble(given.getOrDefault("same-key-percent", "0"))));
         }
     }
 
-    /** What was sent. A correct pipeline ends with uniqueValid rows and invalid dead letters. */
-    public record Summary(long sent, long uniqueValid, long duplicates, long invalid, Duration elapsed) {
+    /**
+     * Updates among the valid events ({@code updatePercent}); of those, {@code outOfOrderPercent} older than their
+     * review's last change and {@code sameKeyPercent} for the review updated just before. {@link #NONE}: creations only.
+     */
+    public record Changes(double updatePercent, double outOfOrderPercent, double sameKeyPercent) {
+        public static final Changes NONE = new Changes(0, 0, 0);
+    }
+
+    /**
+     * What was sent. A correct pipeline ends with uniqueValid rows (one per review created), invalid dead letters, and
+     * the updates older than their review's last change recorded as superseded.
+     */
+    public record Summary(long sent, long uniqueValid, long duplicates, long invalid, Duration elapsed, long updates,
+                          long superseded) {
+
+        public Summary(long sent, long uniqueValid, long duplicates, long invalid, Duration elapsed) {
+            this(sent, uniqueValid, duplicates, invalid, elapsed, 0, 0);
+        }
 
         @Override
         public String toString() {
             long millis = Math.max(1, elapsed.toMillis());
-            return String.format("sent=%d uniqueValid=%d duplicates=%d invalid=%d elapsed=%.1fs rate=%.0f/s",
-                    sent, uniqueValid, duplicates, invalid, millis / 1000.0, sent * 1000.0 / millis);
+            return String.format("sent=%d uniqueValid=%d duplicates=%d invalid=%d elapsed=%.1fs rate=%.0f/s updates=%d"
+                            + " superseded=%d", sent, uniqueValid, duplicates, invalid, millis / 1000.0,
+                    sent * 1000.0 / millis, updates, superseded);
         }
     }
 
@@ -82,7 +113,7 @@ public final class LoadGenerator {
 
     public static Summary run(Options options, Producer<String, byte[]> producer, PrintStream progress) {
         ReviewTraffic traffic = new ReviewTraffic(options.seed(), options.hotKeyPercent(), options.duplicatePercent(),
-                options.invalidPercent());
+                options.invalidPercent(), options.changes());
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         AtomicLong acknowledged = new AtomicLong();
         long sent = 0;
@@ -111,7 +142,7 @@ public final class LoadGenerator {
             throw new IllegalStateException("Some events were not acknowledged by Kafka", sendFailure.get());
         }
         return new Summary(sent, traffic.uniqueValid(), traffic.duplicates(), traffic.invalid(),
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), traffic.updates(), traffic.stale());
     }
 
     private static void pace(int ratePerSecond, long sent, long started) {

@@ -24,6 +24,15 @@ public final class ReviewEvents {
                 Map.of("review_id", reviewId, "rating", rating, "text", text)));
     }
 
+    /** A review_updated of {@code reviewId}, stamped {@code ts}. */
+    public static byte[] updated(UUID eventId, String key, String reviewId, int rating, String text, Instant ts) {
+        Map<String, Object> event = new java.util.HashMap<>(envelope(eventId.toString(), key, 1,
+                Map.of("review_id", reviewId, "rating", rating, "text", text)));
+        event.put("event_type", "review_updated");
+        event.put("ts", ts.toString());
+        return toJson(event);
+    }
+
     /** schema_version 2: {@code text} is {@code body}, and a title may be given (null: none). */
     public static byte[] validV2(UUID eventId, String key, String reviewId, int rating, String title, String body) {
         Map<String, Object> payload = new java.util.HashMap<>(Map.of("review_id", reviewId, "rating", rating,
