@@ -44,33 +44,36 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The pipeline's beans, which its routes refer to by name. */
+/**
+ * The pipeline's beans, which its routes refer to by name: made here once, for the app by Spring, and for the Camel
+ * CLI by {@code dev.sluice.cli.CliPipeline}, which calls the same methods.
+ */
 @Configuration(proxyBeanMethods = false)
-class PipelineConfiguration {
+public class PipelineConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineConfiguration.class);
 
     @Bean
-    EventSchemas eventSchemas(SluiceProperties properties) {
+    public EventSchemas eventSchemas(SluiceProperties properties) {
         EventSchemas schemas = EventSchemas.loadFrom(properties.validation().schemasDirectory());
         log.info("Event schemas loaded from {}: {}", properties.validation().schemasDirectory(), schemas.describe());
         return schemas;
     }
 
     @Bean
-    EventValidator eventValidator(ObjectMapper mapper, EventSchemas schemas, SluiceProperties properties) {
+    public EventValidator eventValidator(ObjectMapper mapper, EventSchemas schemas, SluiceProperties properties) {
         return new EventValidator(mapper, schemas, properties.validation().maxEventBytes());
     }
 
     /** The event types whose store routes run; the ingest routes ask it by this name. */
     @Bean
-    EventTypes eventTypes() {
+    public EventTypes eventTypes() {
         return new EventTypes();
     }
 
     /** What the store route template builds each event type's store with (by this name: StoreRouteTemplate.STORES). */
     @Bean
-    EventTypeStores eventTypeStores(DataSource dataSource, EventSchemas schemas, EventTypes eventTypes,
+    public EventTypeStores eventTypeStores(DataSource dataSource, EventSchemas schemas, EventTypes eventTypes,
                                     SluiceProperties properties, MeterRegistry registry) {
         return new EventTypeStores(dataSource, schemas, eventTypes, properties.consumer().groupId(),
                 query -> queryTimer(registry, query));
@@ -78,22 +81,24 @@ class PipelineConfiguration {
 
     /** Also the {@code eventTypes} detail of /actuator/health (Spring names it after the bean, less the suffix). */
     @Bean(destroyMethod = "stopChecking")
-    EventTypeAgreement eventTypesHealthIndicator(EventSchemas schemas, EventTypes eventTypes, MeterRegistry registry) {
+    public EventTypeAgreement eventTypesHealthIndicator(EventSchemas schemas, EventTypes eventTypes,
+                                                        MeterRegistry registry) {
         return new EventTypeAgreement(schemas, eventTypes, registry);
     }
 
     @Bean
-    BatchAdmission batchAdmission(EventValidator eventValidator, EventTypes eventTypes, SluiceProperties properties) {
+    public BatchAdmission batchAdmission(EventValidator eventValidator, EventTypes eventTypes,
+                                         SluiceProperties properties) {
         return new BatchAdmission(eventValidator, eventTypes, properties.consumer().batchDeadline());
     }
 
     @Bean
-    RouteCalls routeCalls() {
+    public RouteCalls routeCalls() {
         return new RouteCalls();
     }
 
     @Bean
-    WriteChunkSize writeChunkSize(SluiceProperties properties, MeterRegistry registry) {
+    public WriteChunkSize writeChunkSize(SluiceProperties properties, MeterRegistry registry) {
         WriteChunkSize chunkSize = new WriteChunkSize(properties.consumer().maxPollRecords(),
                 properties.database().statementTimeout());
         Gauge.builder("write.chunk.size", chunkSize, WriteChunkSize::current)
@@ -102,72 +107,73 @@ class PipelineConfiguration {
     }
 
     @Bean
-    ChunkedWrite chunkedWrite(WriteChunkSize writeChunkSize, OneByOne oneByOne, RouteCalls routeCalls) {
+    public ChunkedWrite chunkedWrite(WriteChunkSize writeChunkSize, OneByOne oneByOne, RouteCalls routeCalls) {
         return new ChunkedWrite(writeChunkSize, oneByOne, routeCalls);
     }
 
     /** Bounded database time and the pool's size, on the pool before it opens (static: a bean post-processor). */
     @Bean
-    static DatabaseLimits databaseLimits(Environment environment) {
+    public static DatabaseLimits databaseLimits(Environment environment) {
         return new DatabaseLimits(environment);
     }
 
     @Bean
-    OneByOne oneByOne(RouteCalls routeCalls) {
+    public OneByOne oneByOne(RouteCalls routeCalls) {
         return new OneByOne(routeCalls);
     }
 
     /** The throttle; {@code routes-yaml/tuning.yaml}, when it sets a rate, wins over the configured one. */
     @Bean
-    EventRateLimit eventRateLimit(SluiceProperties properties) {
+    public EventRateLimit eventRateLimit(SluiceProperties properties) {
         return new EventRateLimit(Math.toIntExact(properties.throttle().maxEventsPerSecond()));
     }
 
     /** Applied once at startup here; live reload applies each edit after that (ValidatedRouteReload). */
     @Bean(initMethod = "apply")
-    LiveTuning liveTuning(SluiceProperties properties, EventRateLimit eventRateLimit) {
+    public LiveTuning liveTuning(SluiceProperties properties, EventRateLimit eventRateLimit) {
         return new LiveTuning(properties.routesDirectory(), eventRateLimit);
     }
 
     @Bean
-    KafkaBatch kafkaBatch() {
+    public KafkaBatch kafkaBatch() {
         return new KafkaBatch();
     }
 
     /** One repository for every event type: event ids are UUIDs, unique across types. */
     @Bean
-    PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, SluiceProperties properties,
+    public PostgresMessageIdRepository eventIdRepository(JdbcTemplate jdbcTemplate, SluiceProperties properties,
                                                   MeterRegistry registry) {
         return new PostgresMessageIdRepository(jdbcTemplate, properties.consumer().groupId(),
                 queryTimer(registry, "insert_idempotency_markers"));
     }
 
     @Bean
-    MarkerRetention markerRetention(JdbcTemplate jdbcTemplate, SluiceProperties properties, MeterRegistry registry) {
+    public MarkerRetention markerRetention(JdbcTemplate jdbcTemplate, SluiceProperties properties,
+                                           MeterRegistry registry) {
         return new MarkerRetention(jdbcTemplate, properties.idempotency().markerRetention(), registry);
     }
 
     @Bean
-    ReviewStatsCompaction reviewStatsCompaction(JdbcTemplate jdbcTemplate, MeterRegistry registry) {
+    public ReviewStatsCompaction reviewStatsCompaction(JdbcTemplate jdbcTemplate, MeterRegistry registry) {
         return new ReviewStatsCompaction(jdbcTemplate, registry);
     }
 
     @Bean
-    RowParameters rowParameters() {
+    public RowParameters rowParameters() {
         return new RowParameters();
     }
 
     /** One store attempt's transaction, with its deadline: every statement in it gets the time that is left. */
     @Bean
-    AttemptTransactionPolicy attemptTransaction(PlatformTransactionManager transactions, SluiceProperties properties,
-                                                MeterRegistry registry) {
+    public AttemptTransactionPolicy attemptTransaction(PlatformTransactionManager transactions,
+                                                       SluiceProperties properties, MeterRegistry registry) {
         return new AttemptTransactionPolicy(boundedTransaction(transactions, properties),
                 queryTimer(registry, "store_transaction"));
     }
 
     /** A dead letter's row and topic record, timed apart from the store attempts. */
     @Bean
-    AttemptTransactionPolicy deadLetterTransaction(PlatformTransactionManager transactions,
+    public AttemptTransactionPolicy deadLetterTransaction(PlatformTransactionManager transactions,
                                                    SluiceProperties properties, MeterRegistry registry) {
         return new AttemptTransactionPolicy(boundedTransaction(transactions, properties),
                 queryTimer(registry, "dead_letter_transaction"));
@@ -185,27 +191,27 @@ class PipelineConfiguration {
     }
 
     @Bean
-    CircuitBreaker databaseCircuitBreaker(SluiceProperties properties) {
+    public CircuitBreaker databaseCircuitBreaker(SluiceProperties properties) {
         return DatabaseCircuitBreaker.create(properties.circuitBreaker());
     }
 
     @Bean
-    DeadLetterDescriber deadLetterDescriber(SluiceProperties properties) {
+    public DeadLetterDescriber deadLetterDescriber(SluiceProperties properties) {
         return new DeadLetterDescriber(new DeadLetterTopicRecord(properties.deadLetter().maxTopicRecordBytes()));
     }
 
     @Bean
-    DeadLetterLog deadLetterLog() {
+    public DeadLetterLog deadLetterLog() {
         return new DeadLetterLog();
     }
 
     @Bean
-    OutageGuard outageGuard() {
+    public OutageGuard outageGuard() {
         return new OutageGuard();
     }
 
     @Bean
-    BreakerPausesConsumers breakerPausesConsumers(CircuitBreaker databaseCircuitBreaker, CamelContext camel) {
+    public BreakerPausesConsumers breakerPausesConsumers(CircuitBreaker databaseCircuitBreaker, CamelContext camel) {
         return new BreakerPausesConsumers(databaseCircuitBreaker, camel);
     }
 }
