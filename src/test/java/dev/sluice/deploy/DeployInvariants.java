@@ -201,11 +201,14 @@ final class DeployInvariants {
 
     /** Each file of routes-yaml/ is mounted at its own path, with the file's content; nothing else is. */
     private void routes(Rendered rendered, JsonNode pod, JsonNode container) throws IOException {
-        String mountPath = env(container, "SLUICE_ROUTES_DIR");
+        String routesDir = env(container, "SLUICE_ROUTES_DIR");
         String volumeName = "";
+        String prefix = "";
         for (JsonNode mount : container.path("volumeMounts")) {
-            if (mount.path("mountPath").asText().equals(mountPath)) {
+            String mountPath = mount.path("mountPath").asText();
+            if (routesDir.startsWith(mountPath + "/")) {
                 volumeName = mount.path("name").asText();
+                prefix = routesDir.substring(mountPath.length() + 1) + "/";
             }
         }
         JsonNode volume = null;
@@ -215,7 +218,8 @@ final class DeployInvariants {
             }
         }
         if (volume == null || !volume.has("configMap")) {
-            problems.add("SLUICE_ROUTES_DIR (" + mountPath + ") is not a mounted ConfigMap");
+            problems.add("SLUICE_ROUTES_DIR (" + routesDir + ") is not a directory in a mounted ConfigMap: Kubernetes would "
+                    + "make its subdirectories links, which Camel's route scan does not follow");
             return;
         }
         JsonNode data = rendered.named("ConfigMap", volume.at("/configMap/name").asText()).map(map -> map.path("data")).orElse(null);
@@ -225,15 +229,16 @@ final class DeployInvariants {
         Set<String> files = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(ROUTES)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                String path = ROUTES.relativize(file).toString();
-                if (path.equals("kustomization.yaml")) {
+                String relative = ROUTES.relativize(file).toString();
+                String path = prefix + relative;
+                if (relative.equals("kustomization.yaml")) {
                     continue;
                 }
                 files.add(path);
                 if (!mounted.containsKey(path)) {
-                    problems.add("routes-yaml/" + path + " is not mounted: add it to routes-yaml/kustomization.yaml and to the routes volume's items");
+                    problems.add("routes-yaml/" + relative + " is not mounted: add it to routes-yaml/kustomization.yaml and to the routes volume's items");
                 } else if (!Files.readString(file).equals(mounted.get(path))) {
-                    problems.add("routes-yaml/" + path + " is mounted with other content than the file's");
+                    problems.add("routes-yaml/" + relative + " is mounted with other content than the file's");
                 }
             }
         }
