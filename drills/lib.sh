@@ -11,7 +11,7 @@ PG_PORT=${SLUICE_DRILL_PG_PORT:-55432}
 BOOTSTRAP=localhost:$KAFKA_PORT
 DB_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/sluice
 PG_BIN=${SLUICE_DRILL_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-declare -A SLUICE_PIDS=()
+declare -A SLUICE_PIDS=() SLUICE_LOGS=()
 BACKGROUND_PIDS=()
 
 say() { printf '[%s %s] %s\n' "$(date +%T)" "$DRILL" "$*"; }
@@ -87,14 +87,19 @@ stop_kafka() { { kill "$KAFKA_PID" && wait "$KAFKA_PID"; } 2> /dev/null || true;
 # start_sluice NAME: one Sluice JVM, its log under $WORK/NAME-<n>.log. Extra settings come from the environment;
 # SLUICE_JVM_OPTS replaces the JVM options (heap size, GC log) and SLUICE_ROUTES_DIR the routes directory.
 start_sluice() {
+  launch_sluice "$1"
+  wait_for_log "${SLUICE_LOGS[$1]}" "Started SluiceApplication" 120 "${SLUICE_PIDS[$1]}"
+  say "Sluice '$1' started (pid ${SLUICE_PIDS[$1]}, log ${SLUICE_LOGS[$1]})"
+}
+
+# launch_sluice NAME: start_sluice without the wait, to start several at once (wait_for_log each after).
+launch_sluice() {
   local name=$1 run=$(( $(ls "$WORK"/"$1"-*.log 2> /dev/null | wc -l) + 1 ))
-  local log="$WORK/$name-$run.log"
+  SLUICE_LOGS[$name]="$WORK/$name-$run.log"
   # shellcheck disable=SC2086 # SLUICE_JVM_OPTS is a list of options
   SLUICE_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP SLUICE_DB_URL=$DB_URL SLUICE_ROUTES_DIR=${SLUICE_ROUTES_DIR:-$REPO/routes-yaml} \
-      java ${SLUICE_JVM_OPTS:--Xmx384m} -cp "$CP" dev.sluice.SluiceApplication --server.port=0 --camel.main.name="$name" > "$log" 2>&1 &
+      java ${SLUICE_JVM_OPTS:--Xmx384m} -cp "$CP" dev.sluice.SluiceApplication --server.port=0 --camel.main.name="$name" > "${SLUICE_LOGS[$name]}" 2>&1 &
   SLUICE_PIDS[$name]=$!
-  wait_for_log "$log" "Started SluiceApplication" 120 "${SLUICE_PIDS[$name]}"
-  say "Sluice '$name' started (pid ${SLUICE_PIDS[$name]}, log $log)"
 }
 
 kill_sluice() { { kill "-${2:-KILL}" "${SLUICE_PIDS[$1]}" && wait "${SLUICE_PIDS[$1]}"; } 2> /dev/null || true; say "Sluice '$1' killed with SIG${2:-KILL}"; }

@@ -56,11 +56,13 @@ public record SluiceProperties(
     /**
      * The Kafka consumer: a batch leaves at the poll after the one that read it, once {@code batchingIntervalMs} (0: at
      * once) have passed since the previous batch, or when it holds {@code maxPollRecords} records; a poll returns when
-     * records arrive or after {@code pollTimeoutMs}. {@code threads} consumers share the topic's partitions.
+     * records arrive or after {@code pollTimeoutMs}. {@code threads} consumers share the topic's partitions. A non-blank
+     * {@code instanceId} makes them static members of the group ({@code StaticMembership}); {@code sessionTimeoutMs} is
+     * how long the group waits for a member that stopped answering before it hands its partitions to the others.
      */
     public record Consumer(@NotBlank String groupId, @Positive int maxPollRecords, @PositiveOrZero int batchingIntervalMs,
                            @Positive int pollTimeoutMs, @Positive int threads, @Positive int maxPollIntervalMs,
-                           @NotNull Duration batchDeadline) {
+                           @NotNull Duration batchDeadline, @NotNull String instanceId, @Positive int sessionTimeoutMs) {
     }
 
     /**

@@ -101,6 +101,10 @@ public class IngestRoutes extends RouteBuilder {
                 // closes the consumer and reconnects it, so it resumes from the committed offsets. The default,
                 // ERROR_HANDLER, seeks past the current position: the rest of the poll is skipped, which lost 41
                 // events in the broker-restart drill (postmortems/).
-                + "&pollOnError=RECONNECT";
+                + "&pollOnError=RECONNECT"
+                // Static membership when sluice.consumer.instance-id is set (dev.sluice.config.StaticMembership).
+                + "&groupInstanceId={{sluice.consumer.instance-id}}"
+                + "&sessionTimeoutMs={{sluice.consumer.session-timeout-ms}}"
+                + "&kafkaClientFactory=#staticMembership";
     }
 }

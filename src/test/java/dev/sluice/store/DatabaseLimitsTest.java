@@ -38,7 +38,7 @@ class DatabaseLimitsTest {
     private static SluiceProperties properties(int threads, Duration batchDeadline, Duration transactionTimeout) {
         return new SluiceProperties(Path.of("routes-yaml"),
                 new SluiceProperties.Topics("events.main", "events.dlq"),
-                new SluiceProperties.Consumer("sluice", 500, 10, 10, threads, 300_000, batchDeadline),
+                new SluiceProperties.Consumer("sluice", 500, 10, 10, threads, 300_000, batchDeadline, "", 45_000),
                 new SluiceProperties.Throttle(50_000),
                 new SluiceProperties.Validation(65_536, Path.of("routes-yaml/schemas")),
                 new SluiceProperties.Redelivery(5, Duration.ofMillis(200), 2.0, Duration.ofSeconds(10), 0.25),
