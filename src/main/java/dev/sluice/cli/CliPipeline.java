@@ -7,7 +7,11 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.PipelineConfiguration;
+import dev.sluice.config.KafkaClientSecurity;
 import dev.sluice.config.SluiceProperties;
+import dev.sluice.config.StaticMembership;
+import dev.sluice.deadletter.DeadLetterDescriber;
+import dev.sluice.deadletter.DeadLetterLog;
 import dev.sluice.ingest.OneByOne;
 import dev.sluice.ingest.RouteCalls;
 import dev.sluice.ingest.WriteChunkSize;
@@ -20,6 +24,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -87,10 +93,19 @@ public class CliPipeline implements CamelContextAware {
         registry.bind("attemptTransaction", pipeline.attemptTransaction(transactions, properties, metrics));
         registry.bind("deadLetterTransaction", pipeline.deadLetterTransaction(transactions, properties, metrics));
         registry.bind("databaseCircuitBreaker", pipeline.databaseCircuitBreaker(properties));
-        registry.bind("deadLetterDescriber", pipeline.deadLetterDescriber(properties));
-        registry.bind("deadLetterLog", pipeline.deadLetterLog());
+        DeadLetterDescriber describer = pipeline.deadLetterDescriber(properties);
+        DeadLetterLog deadLetterLog = pipeline.deadLetterLog();
+        registry.bind("deadLetterDescriber", describer);
+        registry.bind("deadLetterLog", deadLetterLog);
+        registry.bind("deadLetterRows", pipeline.deadLetterRows(jdbc));
+        registry.bind("rejectedRecords", pipeline.rejectedRecords(describer, deadLetterLog, oneByOne, routeCalls));
         registry.bind("outageGuard", pipeline.outageGuard());
         registry.bind("pipelineMetrics", new PipelineMetrics(metrics));
+        // The consumers' client factory. Camel Main has no @PreDestroy, so a CLI run with SLUICE_CONSUMER_INSTANCE_ID
+        // set keeps its static members until their session times out.
+        String brokers = camel.resolvePropertyPlaceholders("{{camel.component.kafka.brokers}}");
+        registry.bind("staticMembership", new StaticMembership(properties, () -> Admin.create(KafkaClientSecurity
+                .fromEnvironment().appliedTo(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers)))));
     }
 
     private static DataSource dataSource(Map<String, Object> settings) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import jakarta.annotation.PreDestroy;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,11 +45,17 @@ public class StaticMembership extends DefaultKafkaClientFactory {
     private static final Logger log = LoggerFactory.getLogger(StaticMembership.class);
 
     private final SluiceProperties.Consumer consumer;
-    private final Admin admin;
+    private final Supplier<Admin> admin;
     private final Map<Properties, String> idOfThread = Collections.synchronizedMap(new IdentityHashMap<>());
     private final AtomicInteger threadsSeen = new AtomicInteger();
 
+    @Autowired
     public StaticMembership(SluiceProperties properties, Admin kafkaAdmin) {
+        this(properties, () -> kafkaAdmin);
+    }
+
+    /** The Camel CLI's: an Admin client is made only if the members have to leave the group. */
+    public StaticMembership(SluiceProperties properties, Supplier<Admin> kafkaAdmin) {
         this.consumer = properties.consumer();
         this.admin = kafkaAdmin;
     }
@@ -69,7 +77,7 @@ public class StaticMembership extends DefaultKafkaClientFactory {
         List<MemberToRemove> members = IntStream.range(0, consumer.threads())
                 .mapToObj(thread -> new MemberToRemove(consumer.instanceId() + "-" + thread)).toList();
         try {
-            admin.removeMembersFromConsumerGroup(consumer.groupId(), new RemoveMembersFromConsumerGroupOptions(members))
+            admin.get().removeMembersFromConsumerGroup(consumer.groupId(), new RemoveMembersFromConsumerGroupOptions(members))
                     .all().get(5, TimeUnit.SECONDS);
             log.info("Left consumer group {} as static members {}-0..{}", consumer.groupId(), consumer.instanceId(),
                     consumer.threads() - 1);
