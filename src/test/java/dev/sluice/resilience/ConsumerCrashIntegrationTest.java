@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.support.DeadLetterTopic;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
@@ -79,6 +80,8 @@ class ConsumerCrashIntegrationTest {
             // The topic is at-least-once (docs/guarantees.md): a dead letter written but not yet committed when the JVM died
             // is published again on the re-read. dlq_events, unique on the source record, is the exact count.
             assertThat(offsets.recordCount("events.dlq")).isGreaterThanOrEqualTo(sent.invalid());
+            assertThat(DeadLetterTopic.sourcesOnTopic(kafka, "events.dlq")).as("source records with a dead letter on "
+                    + "the topic").hasSize((int) sent.invalid());
             System.out.printf("Drill consumer-crash (CI): kill -9 x%d; produced=%d uniqueValid=%d rows=%d dlq=%d "
                     + "(invalid %d) duplicates=0 stats_minutes=%d stats_off_recount=0%n", kills, sent.sent(), sent.uniqueValid(),
                     count("SELECT count(*) FROM reviews"), count("SELECT count(*) FROM dlq_events"), sent.invalid(),

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.sluice.support.DeadLetterTopic;
 import dev.sluice.support.KafkaOffsets;
 import dev.sluice.support.Patience;
 import dev.sluice.support.PipelineTables;
@@ -89,7 +90,10 @@ class DatabaseOutageIntegrationTest {
                 assertThat(offsets.lag("sluice", "events.main")).allSatisfy((partition, lag) -> assertThat(lag).isZero());
             });
             long recoverySeconds = Duration.ofNanos(System.nanoTime() - restoredAt).toSeconds();
-            assertThat(offsets.recordCount("events.dlq")).isEqualTo(sent.invalid());
+            // At least once on the topic (docs/guarantees.md): a commit the cut broke after the broker acknowledged
+            // the dead letter publishes it again on the re-read. Every invalid record is there, none is missing.
+            assertThat(DeadLetterTopic.sourcesOnTopic(broker.getBrokersAsString(), "events.dlq")).hasSize((int) sent.invalid());
+            assertThat(offsets.recordCount("events.dlq")).isGreaterThanOrEqualTo(sent.invalid());
             assertThat(PipelineTables.deadLettersByReason(jdbc)).doesNotContainKeys("retries_exhausted", "unexpected", "rejected_by_database");
             assertThat(jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM reviews", Long.class))
                     .isEqualTo(sent.uniqueValid());
