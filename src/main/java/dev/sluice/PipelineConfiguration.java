@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceProperties;
 import dev.sluice.deadletter.DeadLetterDescriber;
 import dev.sluice.deadletter.DeadLetterLog;
+import dev.sluice.deadletter.DeadLetterRows;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.failure.OutageGuard;
 import dev.sluice.ingest.BatchAdmission;
@@ -14,6 +15,7 @@ import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.ingest.EventTypeAgreement;
 import dev.sluice.ingest.KafkaBatch;
 import dev.sluice.ingest.OneByOne;
+import dev.sluice.ingest.RejectedRecords;
 import dev.sluice.ingest.RouteCalls;
 import dev.sluice.ingest.WriteChunkSize;
 import dev.sluice.observe.QueryTimers;
@@ -120,6 +122,17 @@ public class PipelineConfiguration {
     @Bean
     public OneByOne oneByOne(RouteCalls routeCalls) {
         return new OneByOne(routeCalls);
+    }
+
+    @Bean
+    public RejectedRecords rejectedRecords(DeadLetterDescriber deadLetterDescriber, DeadLetterLog deadLetterLog,
+                                           OneByOne oneByOne, RouteCalls routeCalls) {
+        return new RejectedRecords(deadLetterDescriber, deadLetterLog, oneByOne, routeCalls);
+    }
+
+    @Bean
+    public DeadLetterRows deadLetterRows(JdbcTemplate jdbcTemplate) {
+        return new DeadLetterRows(jdbcTemplate);
     }
 
     /** The throttle; {@code routes-yaml/tuning.yaml}, when it sets a rate, wins over the configured one. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.sluice.event.EventHeaders;
 import dev.sluice.event.EventSource;
 import dev.sluice.event.FailureReason;
 import dev.sluice.event.RejectedEventException;
@@ -50,25 +51,50 @@ public class DeadLetterDescriber {
         Message message = exchange.getMessage();
         byte[] value = message.getBody(byte[].class);
         Instant firstFailure = exchange.getProperty(FailureTracker.FIRST_FAILED_AT, Instant.class);
-        EventSource source = EventSource.of(message);
-        DeadLetter letter = new DeadLetter(classify(failure),
-                failure == null ? "none" : failure.getClass().getName(),
-                summarize(failure),
-                DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_ID, String.class), MAX_NAME_CHARS),
-                DeadLetterText.of(exchange.getProperty(FailureTracker.EVENT_TYPE, String.class), MAX_NAME_CHARS),
-                DeadLetterText.of(source.lineage(), MAX_NAME_CHARS),
-                source.partition(),
-                source.offset(),
-                keyText(message.getHeader(KafkaConstants.KEY)),
-                keyBytes(message.getHeader(KafkaConstants.KEY)),
-                value,
+        DeadLetter letter = letter(message, value, failure, exchange.getProperty(FailureTracker.EVENT_ID, String.class),
+                exchange.getProperty(FailureTracker.EVENT_TYPE, String.class),
                 exchange.getProperty(FailureTracker.ATTEMPTS, 1, Integer.class),
-                firstFailure == null ? Instant.now() : firstFailure,
-                replayCount(message));
+                firstFailure == null ? Instant.now() : firstFailure);
         message.getHeaders().putAll(letter.topicHeaders());
         exchange.setProperty(TOPIC_VALUE, topicRecord.fit(message, value));
         exchange.setProperty(LETTER, letter);
         return letter;
+    }
+
+    /**
+     * A record the batch's validation refused, as its dead letter after one attempt: the same row and topic record the
+     * dead-letter channel would write for it (the validator has put its event id and type on the message when it got
+     * that far), without an exchange of its own. The record itself is left as it is.
+     */
+    public PreparedDeadLetter prepare(Message record, RejectedEventException failure) {
+        byte[] value = record.getBody(byte[].class);
+        DeadLetter letter = letter(record, value, failure, record.getHeader(EventHeaders.EVENT_ID, String.class),
+                record.getHeader(EventHeaders.EVENT_TYPE, String.class), 1, Instant.now());
+        Message topic = record.copy();
+        // The record's kafka.* headers would steer the producer (topic, partition, a commit handle); keep the key.
+        topic.removeHeaders("kafka.*", KafkaConstants.KEY);
+        topic.getHeaders().putAll(letter.topicHeaders());
+        topic.setBody(topicRecord.fit(topic, value));
+        return new PreparedDeadLetter(letter, topic);
+    }
+
+    private static DeadLetter letter(Message record, byte[] value, Throwable failure, String eventId, String eventType,
+                                     int attempts, Instant firstFailure) {
+        EventSource source = EventSource.of(record);
+        return new DeadLetter(classify(failure),
+                failure == null ? "none" : failure.getClass().getName(),
+                summarize(failure),
+                DeadLetterText.of(eventId, MAX_NAME_CHARS),
+                DeadLetterText.of(eventType, MAX_NAME_CHARS),
+                DeadLetterText.of(source.lineage(), MAX_NAME_CHARS),
+                source.partition(),
+                source.offset(),
+                keyText(record.getHeader(KafkaConstants.KEY)),
+                keyBytes(record.getHeader(KafkaConstants.KEY)),
+                value,
+                attempts,
+                firstFailure,
+                replayCount(record));
     }
 
     /**

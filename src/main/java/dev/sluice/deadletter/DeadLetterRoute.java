@@ -1,5 +1,7 @@
 package dev.sluice.deadletter;
 
+import java.util.List;
+
 import dev.sluice.failure.PipelineErrorHandling;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -9,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where the dead-letter channel delivers: a row in {@code dlq_events} for querying, then a record on the dead-letter
- * topic for replay, both in one transaction. Events that failed only because the database was unavailable are refused
+ * topic for replay, both in one transaction. A batch's rejected records take a shorter way ({@value #WRITE_BATCH}):
+ * all their rows and topic records in one transaction. Events that failed only because the database was unavailable are refused
  * ({@code failure.OutageGuard}): the failure reaches the consumer and the record is read again.
  * <p>
  * A dead letter that cannot be written for any other reason is retried a few times ({@value
@@ -19,6 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetterRoute extends RouteBuilder {
 
+    /** A batch's dead letters, {@link PreparedDeadLetter}s, all in one transaction. */
+    public static final String WRITE_BATCH = "direct:dead-letter-batch";
     static final String WRITE_RECORD = "direct:dead-letter-record";
     static final String WRITE_MINIMAL = PipelineErrorHandling.DEAD_LETTER_MINIMAL_ENDPOINT;
 
@@ -35,9 +40,13 @@ public class DeadLetterRoute extends RouteBuilder {
             + " CAST(:#attempts AS integer), CAST(:#first_failed_at AS timestamptz), CAST(:#replay_count AS integer))"
             + " ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING"
             + "?noop=true&prepareStatementStrategy=#rowParameters";
-    /** Keys stay bytes on the way out too, so a dead letter's key is the one that arrived. */
+    /**
+     * Keys stay bytes on the way out too, so a dead letter's key is the one that arrived. A list body (a batch's dead
+     * letters) is sent as one record per message, each with its own headers, not the list exchange's.
+     */
     private static final String DEAD_LETTER_TOPIC = "kafka:{{sluice.topics.dead-letter}}"
-            + "?keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer";
+            + "?keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
+            + "&batchWithIndividualHeaders=true";
 
     @Override
     public void configure() {
@@ -66,6 +75,20 @@ public class DeadLetterRoute extends RouteBuilder {
                         // The original record's kafka.* headers would steer the producer (topic, partition); keep the key.
                         .removeHeaders("kafka.*", KafkaConstants.KEY)
                         .to(DEAD_LETTER_TOPIC).id("dlq-topic")
+                    .end()
+                .end();
+
+        // The rejected records of a batch (dev.sluice.ingest.RejectedRecords): their rows in one statement and their
+        // topic records, in one transaction as above. A failure fails it all; the caller then sends each record down
+        // the dead-letter channel on its own, where retries and the minimal dead letter are.
+        from(WRITE_BATCH)
+                .routeId("dead-letter-batch")
+                .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
+                .policy("deadLetterTransaction").id("dead-letter-batch-transaction")
+                    .bean("deadLetterRows", "insertNew").id("dlq-table-rows")
+                    // One topic record per message of the list, each acknowledged before the rows commit.
+                    .filter(exchange -> !exchange.getMessage().getBody(List.class).isEmpty())
+                        .to(DEAD_LETTER_TOPIC).id("dlq-topic-records")
                     .end()
                 .end();
 

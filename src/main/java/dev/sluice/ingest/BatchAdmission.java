@@ -19,8 +19,8 @@ import org.apache.camel.Message;
 
 /**
  * The ingest route's first step: validates every record of a poll and sorts it into an {@link IngestBatch}. Records
- * that fail validation are set aside as rejected, to be dead-lettered one by one with their own reason and bytes; they
- * never hold up the rest of the batch, and neither do valid records whose event type has no running store route
+ * that fail validation are set aside as rejected, with their reason, to be dead-lettered with their own bytes
+ * ({@link RejectedRecords}); they never hold up the rest of the batch, and neither do valid records whose event type has no running store route
  * ({@link EventTypes}).
  */
 public class BatchAdmission {
@@ -49,11 +49,11 @@ public class BatchAdmission {
                 if (type.isPresent()) {
                     batch.admit(type.get(), event, record);
                 } else {
-                    // Dead-lettered at once as unroutable on the per-record route; never sent to a missing route.
-                    batch.reject(record);
+                    // Dead-lettered at once as unroutable; never sent to a missing route.
+                    batch.reject(record, EventTypes.unroutable(event.eventType()));
                 }
             } catch (RejectedEventException e) {
-                batch.reject(record);
+                batch.reject(record, e);
             }
         }
         // What follows (the batch's writes, its commit) is about many events, and must not be logged under the id of

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.event.RejectedEventException;
 import dev.sluice.event.ValidEvent;
 import dev.sluice.store.EventType;
 
@@ -23,7 +24,7 @@ import org.apache.camel.support.ExpressionAdapter;
  * <li>every record of the poll, in poll order, for the offset commit ({@link KafkaBatch});</li>
  * <li>the admitted ones as {@link TypeSlice}s, one event type each, for the store routes, in an order that keeps
  * every key's events in the poll's order ({@link #slices});</li>
- * <li>the rejected ones (invalid, unroutable), each to be dead-lettered on its own ({@link OneByOne});</li>
+ * <li>the rejected ones (invalid, unroutable), with why, to be dead-lettered ({@link RejectedRecords});</li>
  * <li>how far its writes got before the deadline ({@link BatchProgress});</li>
  * <li>what became of each event ({@link BatchOutcomes}).</li>
  * </ul>
@@ -49,7 +50,7 @@ public final class IngestBatch {
 
     private final List<Exchange> records;
     private final List<Admitted> admitted = new ArrayList<>();
-    private final List<Exchange> rejected = new ArrayList<>();
+    private final List<Rejected> rejected = new ArrayList<>();
     private final BatchProgress progress;
     private final BatchOutcomes outcomes = new BatchOutcomes();
     private CompletableFuture<Void> deadLetters = CompletableFuture.completedFuture(null);
@@ -69,8 +70,12 @@ public final class IngestBatch {
         admitted.add(new Admitted(type.name(), type.table() + ":" + key, event, record));
     }
 
-    void reject(Exchange record) {
-        rejected.add(record);
+    /** A record of the poll that is refused as it is, and why. */
+    public record Rejected(Exchange record, RejectedEventException failure) {
+    }
+
+    void reject(Exchange record, RejectedEventException failure) {
+        rejected.add(new Rejected(record, failure));
     }
 
     public List<Exchange> records() {
@@ -103,7 +108,7 @@ public final class IngestBatch {
         return slices;
     }
 
-    public List<Exchange> rejected() {
+    public List<Rejected> rejected() {
         return List.copyOf(rejected);
     }
 

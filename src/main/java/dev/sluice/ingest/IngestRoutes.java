@@ -41,7 +41,8 @@ public class IngestRoutes extends RouteBuilder {
         ingest.routeId(INGEST)
                 // No error handler: a failure fails the batch, its offsets stay uncommitted, and camel-kafka (with
                 // breakOnFirstError) reconnects and reads it again from the committed offsets. Records are
-                // dead-lettered one by one on ingest-one, never as a batch.
+                // dead-lettered as what they are (the batch's rejected ones, or one by one on ingest-one), never
+                // because their batch failed.
                 .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
                 .to(WRITE_BATCH).id("write")
                 .bean("kafkaBatch", "commitOffsets").id("commit-offsets")
@@ -52,14 +53,14 @@ public class IngestRoutes extends RouteBuilder {
                 .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
                 .bean("batchAdmission").id("admit")
                 // Started now, awaited before the commit: they run while the batch is written.
-                .bean("oneByOne", "deadLetterRejected").id("dead-letter-rejected")
+                .bean("rejectedRecords", "deadLetter").id("dead-letter-rejected")
                 .bean("eventRateLimit").id("throttle")
                 .split(IngestBatch.SLICES).stopOnException().id("by-event-type")
                     // In chunks, one transaction each; a chunk that fails is halved until the row the database
                     // refuses is alone, and that row goes to ingest-one. An unavailable database fails the batch.
                     .bean("chunkedWrite").id("write-in-chunks")
                 .end()
-                .bean("oneByOne", "awaitDeadLetters").id("await-dead-letters");
+                .bean("rejectedRecords", "awaitDeadLetters").id("await-dead-letters");
 
         // One record at a time, under the dead-letter channel: permanent failures are dead-lettered at once with the
         // record's bytes, transient ones redelivered with exponential backoff and jitter (sluice.redelivery.*) first.

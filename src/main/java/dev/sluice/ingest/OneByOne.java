@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import dev.sluice.deadletter.DeadLetter;
 import dev.sluice.event.Correlation;
 import dev.sluice.store.StoreChunk;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.MDC;
@@ -27,7 +26,7 @@ public class OneByOne implements AutoCloseable {
 
     public static final String ENDPOINT = "direct:ingest-one";
 
-    /** Records in flight at once from {@link #deadLetterRejected}: each mostly waits on a table insert and a topic ack. */
+    /** Records in flight at once from {@link #eachOnItsOwn}: each mostly waits on a table insert and a topic ack. */
     private static final int CONCURRENT_RECORDS = 4;
 
     private final ExecutorService senders = Executors.newFixedThreadPool(CONCURRENT_RECORDS, runnable -> {
@@ -58,38 +57,26 @@ public class OneByOne implements AutoCloseable {
     }
 
     /**
-     * Starts the rejected records' trips through {@value #ENDPOINT} all at once, and returns: their only work left is
-     * their dead letter (a table insert and a topic acknowledgement each), which runs while the batch is written.
-     * {@link #awaitDeadLetters} waits for them before the batch's offsets are committed.
+     * Starts the records' trips through {@value #ENDPOINT} all at once, and returns what completes when every one is
+     * done (written or dead-lettered) or the first failed. For rejected records whose dead letters could not be written
+     * together ({@link RejectedRecords}): on their own, each gets the dead-letter channel's retries and, at worst, its
+     * minimal dead letter.
      */
-    public void deadLetterRejected(@Body IngestBatch batch) {
-        List<Exchange> rejected = batch.rejected();
-        if (rejected.isEmpty()) {
-            return;
-        }
+    CompletableFuture<Void> eachOnItsOwn(List<Exchange> records, BatchOutcomes outcomes) {
         ProducerTemplate producer = routes.template();
-        List<CompletableFuture<Void>> started = new ArrayList<>(rejected.size());
-        for (Exchange record : rejected) {
+        List<CompletableFuture<Void>> started = new ArrayList<>(records.size());
+        for (Exchange record : records) {
             // A copy: the dead-letter channel rewrites its message, and the batch's record keeps its commit handle.
             started.add(CompletableFuture.supplyAsync(() -> producer.send(ENDPOINT, record.copy()), senders)
                     .thenAccept(done -> {
                         if (done.getException() != null) {
                             throw new CompletionException(done.getException());
                         }
-                        count(done, batch.outcomes());
+                        count(done, outcomes);
                     }));
         }
-        batch.deadLettersStarted(CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-                .whenComplete((done, failure) -> closeQuietly(producer)));
-    }
-
-    /** Waits for the dead letters {@link #deadLetterRejected} started; the first one that failed fails the batch. */
-    public void awaitDeadLetters(@Body IngestBatch batch) throws Exception {
-        try {
-            batch.deadLetters().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> closeQuietly(producer));
     }
 
     /**

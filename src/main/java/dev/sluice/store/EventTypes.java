@@ -86,8 +86,13 @@ public class EventTypes {
     /** A step of the per-record route: fails the event as unroutable unless its store route runs. */
     public void requireRunning(@Header(EventHeaders.EVENT_TYPE) String eventType) {
         if (running(eventType).isEmpty()) {
-            throw new RejectedEventException(FailureReason.UNROUTABLE, "event_type: '" + eventType
-                    + "' has a schema but no running store route (" + routeId(eventType) + ")");
+            throw unroutable(eventType);
         }
+    }
+
+    /** Why an event of a type without a running store route is dead-lettered. */
+    public static RejectedEventException unroutable(String eventType) {
+        return new RejectedEventException(FailureReason.UNROUTABLE, "event_type: '" + eventType
+                + "' has a schema but no running store route (" + routeId(eventType) + ")");
     }
 }

@@ -3,9 +3,11 @@ package dev.sluice.deadletter;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
+import dev.sluice.event.EventHeaders;
 import dev.sluice.event.FailureReason;
 import dev.sluice.event.RejectedEventException;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,42 @@ class DeadLetterDescriberTest {
         Message message = new DefaultMessage(new DefaultCamelContext());
         message.setHeader(DeadLetterHeaders.REPLAY_COUNT, header);
         return DeadLetterDescriber.replayCount(message);
+    }
+
+    @Test
+    void aRejectedRecordIsPreparedAsItsDeadLetterAndATopicRecordThatKeepsItsKeyButNotItsKafkaCoordinates() {
+        Message record = new DefaultMessage(new DefaultCamelContext());
+        byte[] value = {'{', 0, (byte) 0xFF};
+        record.setBody(value);
+        record.setHeader(KafkaConstants.TOPIC, "events.main");
+        record.setHeader(KafkaConstants.PARTITION, 3);
+        record.setHeader(KafkaConstants.OFFSET, 41L);
+        record.setHeader(KafkaConstants.KEY, "user:7".getBytes(StandardCharsets.UTF_8));
+        record.setHeader("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        record.setHeader(EventHeaders.EVENT_ID, "0b7c0f5e-7f3e-4a53-9d0e-0f1d2c3b4a59");
+
+        PreparedDeadLetter prepared = new DeadLetterDescriber()
+                .prepare(record, new RejectedEventException(FailureReason.MALFORMED, "record value is not UTF-8"));
+
+        DeadLetter letter = prepared.letter();
+        assertThat(letter.reason()).isEqualTo(FailureReason.MALFORMED);
+        assertThat(letter.exceptionMessage()).isEqualTo("record value is not UTF-8");
+        assertThat(letter.sourceTopic()).isEqualTo("events.main");
+        assertThat(letter.sourcePartition()).isEqualTo(3);
+        assertThat(letter.sourceOffset()).isEqualTo(41L);
+        assertThat(letter.eventId()).isEqualTo("0b7c0f5e-7f3e-4a53-9d0e-0f1d2c3b4a59");
+        assertThat(letter.originalValue()).isEqualTo(value);
+        assertThat(letter.originalKey()).isEqualTo("user:7".getBytes(StandardCharsets.UTF_8));
+        assertThat(letter.attempts()).isEqualTo(1);
+        Message topic = prepared.topicRecord();
+        assertThat(topic.getBody(byte[].class)).isEqualTo(value);
+        assertThat(topic.getHeaders()).containsKeys(KafkaConstants.KEY, "trace-id")
+                .containsEntry(DeadLetterHeaders.REASON, "malformed")
+                .containsEntry(DeadLetterHeaders.ORIGINAL_OFFSET, "41")
+                .doesNotContainKeys(KafkaConstants.TOPIC, KafkaConstants.PARTITION, KafkaConstants.OFFSET);
+        assertThat(record.getHeaders()).as("the batch's record, which still gets its offset committed")
+                .containsKeys(KafkaConstants.TOPIC, KafkaConstants.PARTITION, KafkaConstants.OFFSET)
+                .doesNotContainKey(DeadLetterHeaders.REASON);
     }
 
     @Test

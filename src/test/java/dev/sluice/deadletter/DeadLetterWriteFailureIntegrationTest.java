@@ -59,21 +59,28 @@ class DeadLetterWriteFailureIntegrationTest {
                 + " EXECUTE FUNCTION refuse_cursed_dead_letter()");
         double fallbacksBefore = registry.counter("dlq.events", "reason", "dead_letter_failed").count();
         try (Producer<byte[], byte[]> producer = bytesProducer()) {
-            producer.send(new ProducerRecord<>("events.main", bytes("cursed"), bytes("not json"))).get();
+            // Sent together, so they are most likely one poll: the batch's dead letters cannot be written together,
+            // and each is written on its own (the cursed one as a minimal dead letter, its neighbour whole).
+            producer.send(new ProducerRecord<>("events.main", bytes("cursed"), bytes("not json")));
+            producer.send(new ProducerRecord<>("events.main", bytes("plain"), bytes("not json either"))).get();
             for (int i = 0; i < 20; i++) {
                 UUID id = UUID.randomUUID();
                 producer.send(new ProducerRecord<>("events.main", bytes("user:ok"),
                         ReviewEvents.valid(id, "user:ok", "r-" + id, 3, "after the cursed one " + i))).get();
             }
             try (KafkaOffsets offsets = new KafkaOffsets(broker.getBrokersAsString())) {
-                Reconciliation.awaitExact(jdbc, offsets, 1, 20, 1);
+                Reconciliation.awaitExact(jdbc, offsets, 1, 20, 2);
             }
         } finally {
             jdbc.execute("DROP TRIGGER refuse_cursed_dead_letter ON dlq_events");
             jdbc.execute("DROP FUNCTION refuse_cursed_dead_letter()");
         }
-        Map<String, Object> minimal = jdbc.queryForMap(
-                "SELECT reason, exception_message, record_key, original_value, source_offset FROM dlq_events");
+        Map<String, Object> minimal = jdbc.queryForMap("SELECT reason, exception_message, record_key, original_value,"
+                + " source_offset FROM dlq_events WHERE source_offset = 0");
+        Map<String, Object> neighbour = jdbc.queryForMap(
+                "SELECT reason, record_key, original_value FROM dlq_events WHERE source_offset = 1");
+        assertThat(neighbour).containsEntry("reason", "malformed").containsEntry("record_key", "plain");
+        assertThat((byte[]) neighbour.get("original_value")).isEqualTo(bytes("not json either"));
         assertThat(minimal.get("reason")).isEqualTo("dead_letter_failed");
         assertThat((String) minimal.get("exception_message")).contains("malformed").contains("refused");
         assertThat(minimal.get("original_value")).as("no payload").isNull();

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.event.Correlation;
+import dev.sluice.event.FailureReason;
 import dev.sluice.store.EventTypes;
 import dev.sluice.support.Events;
 import dev.sluice.tools.ReviewEvents;
@@ -59,7 +60,9 @@ class BatchAdmissionTest {
             assertThat(slice.records()).containsExactly(records.get(0), records.get(2));
             assertThat(slice.events()).extracting(event -> event.payload().get("review_id")).containsExactly("r-1", "r-2");
         });
-        assertThat(batch.rejected()).containsExactly(records.get(1), records.get(3));
+        assertThat(batch.rejected()).extracting(IngestBatch.Rejected::record).containsExactly(records.get(1), records.get(3));
+        assertThat(batch.rejected()).extracting(rejected -> rejected.failure().reason())
+                .containsExactly(FailureReason.MALFORMED, FailureReason.UNSUPPORTED_SCHEMA);
         assertThat(batch.admittedCount()).isEqualTo(2);
     }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
 import dev.sluice.support.Events;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -38,7 +40,8 @@ class EventRateLimitTest {
         long started = System.nanoTime();
 
         IngestBatch rejectedOnly = new IngestBatch(records(500), Duration.ofMinutes(1));
-        rejectedOnly.records().forEach(rejectedOnly::reject);
+        rejectedOnly.records().forEach(record -> rejectedOnly.reject(record,
+                new RejectedEventException(FailureReason.MALFORMED, "not json")));
         throttle.acquire(rejectedOnly);
         throttle.acquire(new IngestBatch(List.of(), Duration.ofMinutes(1)));
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.event.FailureReason;
+import dev.sluice.event.RejectedEventException;
 import dev.sluice.event.ValidEvent;
 import dev.sluice.store.EventType;
 import dev.sluice.support.Events;
@@ -32,7 +33,7 @@ class IngestBatchTest {
 
         batch.admit(Events.REVIEW_CREATED, review("r-1", 0), records.get(0));
         batch.admit(Events.REVIEW_UPDATED, review("r-2", 1), records.get(1));
-        batch.reject(records.get(2));
+        batch.reject(records.get(2), new RejectedEventException(FailureReason.INVALID, "rating: too high"));
         batch.admit(Events.REVIEW_CREATED, review("r-3", 3), records.get(3));
         batch.admit(Events.REVIEW_UPDATED, review("r-4", 4), records.get(4));
 
@@ -42,7 +43,7 @@ class IngestBatchTest {
         assertThat(created.records()).containsExactly(records.get(0), records.get(3));
         assertThat(created.progress()).isSameAs(batch.progress());
         assertThat(created.outcomes()).isSameAs(batch.outcomes());
-        assertThat(batch.rejected()).containsExactly(records.get(2));
+        assertThat(batch.rejected()).extracting(IngestBatch.Rejected::record).containsExactly(records.get(2));
         assertThat(batch.admittedCount()).isEqualTo(4);
         assertThat(batch.records()).containsExactlyElementsOf(records);
     }

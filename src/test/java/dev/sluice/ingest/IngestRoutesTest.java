@@ -93,6 +93,9 @@ class IngestRoutesTest {
             });
             AdviceWith.adviceWith(camel, "dead-letter-record",
                     route -> route.weaveById("dlq-topic").replace().to("mock:dead-letter-topic"));
+            // A batch's dead letters reach the topic as one list; the mock sees each record.
+            AdviceWith.adviceWith(camel, "dead-letter-batch", route -> route.weaveById("dlq-topic-records").replace()
+                    .split(route.body()).to("mock:dead-letter-topic"));
             AdviceWith.adviceWith(camel, "dead-letter-minimal",
                     route -> route.weaveById("dlq-topic-minimal").replace().to("mock:dead-letter-topic"));
             camel.start();

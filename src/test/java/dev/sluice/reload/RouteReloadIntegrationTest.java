@@ -166,7 +166,7 @@ class RouteReloadIntegrationTest {
             assertThat(String.valueOf(reloads.last().get("error"))).containsIgnoringCase(edit.reason());
             assertThat(camel.getRoutes()).extracting(Route::getRouteId)
                     .containsExactlyInAnyOrder("ingest", "write-batch", "ingest-one", "store-review_created",
-                            "store-review_updated", "store-review_deleted", "dead-letter", "dead-letter-record",
+                            "store-review_updated", "store-review_deleted", "dead-letter", "dead-letter-batch", "dead-letter-record",
                             "dead-letter-minimal", "backfill");
             assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(
                     camel.getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));

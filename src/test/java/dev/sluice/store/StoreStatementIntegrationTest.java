@@ -1,7 +1,5 @@
 package dev.sluice.store;
 
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +13,7 @@ import javax.sql.DataSource;
 
 import dev.sluice.event.EventSource;
 import dev.sluice.event.ValidEvent;
+import dev.sluice.support.CountingDataSource;
 import dev.sluice.support.Events;
 import dev.sluice.support.PipelineTables;
 import dev.sluice.validate.EventSchemas;
@@ -65,7 +64,7 @@ class StoreStatementIntegrationTest {
     @BeforeEach
     void emptyTables() {
         jdbc.execute(PipelineTables.TRUNCATE_ALL);
-        DataSource counting = counting(dataSource);
+        DataSource counting = CountingDataSource.of(dataSource, statements);
         stores = new EventTypeStores(counting, schemas, new EventTypes(), "sluice", name -> new SimpleMeterRegistry()
                 .timer(name));
         transaction = new TransactionTemplate(new DataSourceTransactionManager(counting));
@@ -277,31 +276,5 @@ class StoreStatementIntegrationTest {
 
     private long count(String sql) {
         return jdbc.queryForObject(sql, Long.class);
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    /** The pool, counting the statements prepared on its connections. */
-    private DataSource counting(DataSource pool) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    Object result = invoke(method, pool, args);
-                    if (result instanceof Connection connection) {
-                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                                (c, m, a) -> {
-                                    if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
-                                        statements.incrementAndGet();
-                                    }
-                                    return invoke(m, connection, a);
-                                });
-                    }
-                    return result;
-                });
     }
 }
