@@ -3,7 +3,6 @@ package dev.sluice.validate;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +71,11 @@ public class EventValidator {
 
     @Handler
     public ValidEvent validate(@Body byte[] recordValue, Message message) {
+        return validate(recordValue, message, EventSource.of(message));
+    }
+
+    /** For a batch, which has read where each record came from. */
+    public ValidEvent validate(byte[] recordValue, Message message, EventSource source) {
         MDC.remove(Correlation.EVENT_ID);
         JsonNode event = parse(recordValue);
         String eventId = requireText(event, "event_id");
@@ -114,7 +118,7 @@ public class EventValidator {
         } catch (JsonValues.UnstorableText e) {
             throw invalid(e.under("payload").getMessage());
         }
-        return new ValidEvent(eventId, eventType, key, ts, at, schemaVersion, values, EventSource.of(message));
+        return new ValidEvent(eventId, eventType, key, ts, at, schemaVersion, values, source);
     }
 
     private static void requireStorable(String field, String text) {
@@ -171,7 +175,7 @@ public class EventValidator {
 
     private static Instant requireTimestamp(String field, String value) {
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            return EventTime.parse(value);
         } catch (DateTimeParseException e) {
             throw invalid(field + ": must be an ISO-8601 timestamp with an offset, e.g. 2026-01-31T12:00:00Z");
         }
