@@ -41,10 +41,11 @@ public class BatchAdmission {
         IngestBatch batch = new IngestBatch(records, deadline);
         // Asked once per type and batch, not per event: a batch is one moment for the routes.
         Map<String, Optional<EventType>> routed = new HashMap<>();
-        for (Exchange record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            Exchange record = records.get(i);
             Message message = record.getMessage();
             try {
-                ValidEvent event = validator.validate(message.getBody(byte[].class), message);
+                ValidEvent event = validator.validate(message.getBody(byte[].class), message, batch.sources().get(i));
                 Optional<EventType> type = routed.computeIfAbsent(event.eventType(), eventTypes::running);
                 if (type.isPresent()) {
                     batch.admit(type.get(), event, record);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.event.EventSource;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -38,31 +39,27 @@ public class KafkaBatch {
         }
         DefaultKafkaManualCommit any = handle(records.get(0));
         Consumer<?, ?> consumer = any.getCamelExchangePayload().consumer;
-        consumer.commitSync(nextOffsets(records, batch.progress().deferred()),
-                Duration.ofMillis(any.getCommitTimeout()));
+        List<EventSource> deferred = batch.progress().deferred().stream()
+                .map(record -> EventSource.of(record.getMessage())).toList();
+        consumer.commitSync(nextOffsets(batch.sources(), deferred), Duration.ofMillis(any.getCommitTimeout()));
     }
 
     /** Each partition past its last record, or at its first deferred record: what follows that is read again. */
-    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Exchange> records, List<Exchange> deferred) {
+    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<EventSource> read, List<EventSource> deferred) {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        for (Exchange record : records) {
-            next.merge(partitionOf(record), new OffsetAndMetadata(offsetOf(record) + 1), KafkaBatch::later);
+        for (EventSource record : read) {
+            next.merge(partitionOf(record), new OffsetAndMetadata(record.offset() + 1), KafkaBatch::later);
         }
         Map<TopicPartition, OffsetAndMetadata> firstDeferred = new HashMap<>();
-        for (Exchange record : deferred) {
-            firstDeferred.merge(partitionOf(record), new OffsetAndMetadata(offsetOf(record)), KafkaBatch::earlier);
+        for (EventSource record : deferred) {
+            firstDeferred.merge(partitionOf(record), new OffsetAndMetadata(record.offset()), KafkaBatch::earlier);
         }
         next.putAll(firstDeferred);
         return next;
     }
 
-    private static TopicPartition partitionOf(Exchange record) {
-        return new TopicPartition(record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
-                record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class));
-    }
-
-    private static long offsetOf(Exchange record) {
-        return record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+    private static TopicPartition partitionOf(EventSource record) {
+        return new TopicPartition(record.lineage(), record.partition());
     }
 
     /**

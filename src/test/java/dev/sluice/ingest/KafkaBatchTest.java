@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.sluice.event.EventSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -29,7 +30,8 @@ class KafkaBatchTest {
 
     @Test
     void eachPartitionMovesPastItsLastRecordWhateverTheirOrderInThePoll() {
-        List<Exchange> records = List.of(record(P0, 10), record(P1, 7), record(P0, 12), record(P0, 11), record(P1, 8));
+        List<EventSource> records = List.of(source(P0, 10), source(P1, 7), source(P0, 12), source(P0, 11),
+                source(P1, 8));
 
         assertThat(KafkaBatch.nextOffsets(records, List.of())).containsOnly(
                 Map.entry(P0, new OffsetAndMetadata(13)), Map.entry(P1, new OffsetAndMetadata(9)));
@@ -37,12 +39,12 @@ class KafkaBatchTest {
 
     @Test
     void aPartitionWithDeferredRecordsStopsAtTheFirstOfThemAndTheOthersMoveOn() {
-        List<Exchange> records = new ArrayList<>();
+        List<EventSource> records = new ArrayList<>();
         for (long offset = 100; offset < 110; offset++) {
-            records.add(record(P0, offset));
+            records.add(source(P0, offset));
         }
-        records.add(record(P1, 5));
-        List<Exchange> deferred = List.of(records.get(7), records.get(4), records.get(9));
+        records.add(source(P1, 5));
+        List<EventSource> deferred = List.of(records.get(7), records.get(4), records.get(9));
 
         assertThat(KafkaBatch.nextOffsets(records, deferred)).containsOnly(
                 Map.entry(P0, new OffsetAndMetadata(104)), Map.entry(P1, new OffsetAndMetadata(6)));
@@ -66,6 +68,10 @@ class KafkaBatchTest {
         new KafkaBatch().rereadDeferred(batch);
 
         assertThat(batch.progress().deferred()).isEmpty();
+    }
+
+    private static EventSource source(TopicPartition partition, long offset) {
+        return new EventSource.KafkaRecord(partition.topic(), partition.partition(), offset);
     }
 
     private Exchange record(TopicPartition partition, long offset) {
