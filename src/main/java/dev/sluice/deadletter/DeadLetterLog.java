@@ -9,9 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.sluice.event.Correlation;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Dead letters in the log without a flood: the first dead letter of each reason in an interval is logged whole (where
@@ -44,9 +46,25 @@ public class DeadLetterLog implements AutoCloseable {
                 return;
             }
         }
-        log.warn("Dead-lettered {}-{}@{} event_id={} reason={} exception={} attempts={}", letter.sourceTopic(),
-                letter.sourcePartition(), letter.sourceOffset(), letter.eventId(), reason, letter.exceptionClass(),
-                letter.attempts());
+        // The letter's own id as the line's structured field: batched dead letters are logged on a thread that
+        // never handled the event, so the MDC there is not about it.
+        String previous = MDC.get(Correlation.EVENT_ID);
+        if (letter.eventId() == null) {
+            MDC.remove(Correlation.EVENT_ID);
+        } else {
+            MDC.put(Correlation.EVENT_ID, letter.eventId());
+        }
+        try {
+            log.warn("Dead-lettered {}-{}@{} event_id={} reason={} exception={} attempts={}", letter.sourceTopic(),
+                    letter.sourcePartition(), letter.sourceOffset(), letter.eventId(), reason,
+                    letter.exceptionClass(), letter.attempts());
+        } finally {
+            if (previous == null) {
+                MDC.remove(Correlation.EVENT_ID);
+            } else {
+                MDC.put(Correlation.EVENT_ID, previous);
+            }
+        }
     }
 
     /** The counts of the interval that ended, if there were more dead letters than lines. */

@@ -6,11 +6,13 @@ import java.util.List;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.sluice.event.Correlation;
 import dev.sluice.event.FailureReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +59,21 @@ class DeadLetterLogTest {
         deadLetters.deadLettered(deadLetter(2, "invalid"));
 
         assertThat(lines.list).hasSize(2).allSatisfy(line -> assertThat(line.getFormattedMessage()).contains("@"));
+    }
+
+    @Test
+    void theLineCarriesTheLettersOwnEventIdWhateverTheThreadWasDoing() {
+        MDC.put(Correlation.EVENT_ID, "another-event");
+        try {
+            deadLetters.deadLettered(deadLetter(7, "invalid"));
+
+            assertThat(lines.list).singleElement()
+                    .satisfies(line -> assertThat(line.getMDCPropertyMap()).containsEntry(Correlation.EVENT_ID, "e-7"));
+            assertThat(MDC.get(Correlation.EVENT_ID)).as("the thread's own id is left as it was")
+                    .isEqualTo("another-event");
+        } finally {
+            MDC.remove(Correlation.EVENT_ID);
+        }
     }
 
     private static DeadLetter deadLetter(long offset, String reason) {
