@@ -218,6 +218,10 @@ def write_report(out, environment, scenarios, runs):
     md.append("")
     md.append(f"Command: `{'BENCH_QUICK=1 ' if quick else ''}bash bench/run.sh` with "
               f"`{environment.get('knobs', '')}`")
+    if environment.get("sluice_jvm"):
+        md.append("")
+        md.append(f"Sluice's JVM options after the run's `-Xmx`: `{environment.get('sluice_jvm')}`; the baseline's are the JVM's "
+                  "defaults")
     md.append("")
     if quick:
         md.append("> **Quick (smoke) run**: tiny counts and low rates; the figures show the harness works, "

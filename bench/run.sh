@@ -44,6 +44,10 @@ MAX_SECONDS=$((120 + (THROUGHPUT_EVENTS + BACKLOG_EVENTS + UPSERT_EVENTS) / BENC
 # routes are a snapshot taken at the start (live reload off), like the compiled classes (lib.sh's classpath()).
 export SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=${SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND:-1000000}
 export SLUICE_ROUTES_RELOAD=false
+# ... and its JVM as it ships: the image's options (pom.xml's sluice.jvm.options) after the run's -Xmx, which wins over
+# their MaxRAMPercentage. BENCH_SLUICE_SHIPPED_JVM=0 launches Sluice with the JVM's defaults instead.
+SLUICE_SHIPPED_JVM=$(sed -n 's|.*<sluice.jvm.options>\(.*\)</sluice.jvm.options>.*|\1|p' "$ROOT/pom.xml")
+[ "${BENCH_SLUICE_SHIPPED_JVM:-1}" = 1 ] || SLUICE_SHIPPED_JVM=""
 
 report_python() {
   local py
@@ -126,7 +130,7 @@ start_consumer() {
   local launched; launched=$(now_ms)
   if [ "$IMPL" = sluice ]; then
     # BENCH_SLUICE_JVM_EXTRA: more JVM options for Sluice only (the lean settings in docs/performance.md, say).
-    export SLUICE_JVM_OPTS="$jvm ${BENCH_SLUICE_JVM_EXTRA:-}" SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP
+    export SLUICE_JVM_OPTS="$jvm $SLUICE_SHIPPED_JVM ${BENCH_SLUICE_JVM_EXTRA:-}" SLUICE_TOPICS_EVENTS=$TOPIC SLUICE_CONSUMER_GROUP_ID=$GROUP
     start_sluice "$RUN"
     CONSUMER_PID=${SLUICE_PIDS[$RUN]}
   elif is_connect "$IMPL"; then
@@ -354,6 +358,7 @@ memory=$(free -g | awk '/^Mem/ { print $2 }') GB
 java=$(java -version 2>&1 | head -1)
 postgresql=$(sql 'SHOW server_version')
 knobs=UPSERT_EVENTS=$UPSERT_EVENTS BENCH_SCENARIOS=$SCENARIOS BENCH_IMPLS=$IMPLS THROUGHPUT_EVENTS=$THROUGHPUT_EVENTS THROUGHPUT_WINDOW=$THROUGHPUT_WINDOW LATENCY_RATES=$LATENCY_RATES LATENCY_WARMUP=$LATENCY_WARMUP LATENCY_SECONDS=$LATENCY_SECONDS SPIKE_RATE=$SPIKE_RATE SPIKE_SECONDS=$SPIKE_SECONDS SPIKE_BASE_RATE=$SPIKE_BASE_RATE SPIKE_LEAD=$SPIKE_LEAD BACKLOG_EVENTS=$BACKLOG_EVENTS BACKLOG_HEAP=$BACKLOG_HEAP BENCH_HEAP=$BENCH_HEAP DUPLICATE_PERCENT=$DUPLICATE_PERCENT INVALID_PERCENT=$INVALID_PERCENT SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND=$SLUICE_THROTTLE_MAX_EVENTS_PER_SECOND$([[ ,$IMPLS, != *,connect* ]] || echo " CONNECT_TASKS=$CONNECT_TASKS CONNECT_COMMIT_INTERVAL_MS=$CONNECT_COMMIT_INTERVAL_MS")
+sluice_jvm=${SLUICE_SHIPPED_JVM:-the JVM's defaults}${BENCH_SLUICE_JVM_EXTRA:+ $BENCH_SLUICE_JVM_EXTRA}
 ENV
 FAILED_RUNS=()
 started=$(date +%s)

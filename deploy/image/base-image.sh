@@ -18,9 +18,11 @@ rm -rf "$out/rootfs" "$out/base.tar" "$out/layer.tar" && mkdir -p "$out/rootfs" 
 say "jlink: a headless runtime from $java_home"
 # java.se for the platform, jdk.unsupported for Netty/Spring internals, the EC ciphers for TLS to Kafka and
 # PostgreSQL, JFR and JMX for operators (Hawtio, docs/performance.md's profiles), DNS for the JDK's resolver.
+# --generate-cds-archive: the runtime's own classes shared and pre-parsed, as a full JDK ships them; without it every
+# start parses them again (docs/performance.md#start-up-and-memory-the-lean-jvm).
 "$java_home/bin/jlink" --module-path "$java_home/jmods" \
     --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.management,jdk.management.jfr,jdk.jfr,jdk.naming.dns,jdk.localedata,jdk.charsets,jdk.net \
-    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/rootfs/opt/java"
+    --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive --output "$out/rootfs/opt/java"
 # Only the launcher: no keytool, jrunscript or jfr inside the image.
 find "$out/rootfs/opt/java/bin" -type f ! -name java -delete
 

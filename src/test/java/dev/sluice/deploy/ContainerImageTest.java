@@ -64,7 +64,7 @@ class ContainerImageTest {
         assertThat(ContainerImage.entrypoint(config)).containsExactly("java", "-cp", "@/app/jib-classpath-file",
                 "dev.sluice.SluiceApplication");
         assertThat(config.path("Env").toString()).contains("SLUICE_ROUTES_DIR=/app/routes-yaml", "HOME=/tmp",
-                "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=40");
+                "JAVA_TOOL_OPTIONS=" + DeployInvariants.IMAGE_JVM_OPTIONS);
 
         Set<String> paths = image.paths();
         assertThat(paths).contains("app/jib-classpath-file", "app/classes/dev/sluice/SluiceApplication.class");

@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class DeployInvariants {
 
     static final Path CLUSTER = Path.of("deploy", "cluster.yaml");
+    /** The JVM options the image ships with (pom.xml), which the Deployment repeats. */
+    static final String IMAGE_JVM_OPTIONS = imageJvmOptions();
     static final Path ROUTES = Path.of("routes-yaml");
     /** Committed but not counted as heap: metaspace, code cache, GC structures, threads (NMT, docs/performance.md). */
     static final long NON_HEAP_MIB = 225;
@@ -43,6 +45,19 @@ final class DeployInvariants {
     private final JsonNode cluster;
     private final JsonNode application;
     private final List<String> problems = new ArrayList<>();
+
+    private static String imageJvmOptions() {
+        try {
+            Matcher options = Pattern.compile("<sluice\\.jvm\\.options>([^<]+)</sluice\\.jvm\\.options>")
+                    .matcher(Files.readString(Path.of("pom.xml")));
+            if (!options.find()) {
+                throw new IllegalStateException("pom.xml has no sluice.jvm.options");
+            }
+            return options.group(1).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private DeployInvariants(JsonNode cluster, JsonNode application) {
         this.cluster = cluster;
@@ -272,6 +287,11 @@ final class DeployInvariants {
     }
 
     private void memory(JsonNode container) {
+        String options = env(container, "JAVA_TOOL_OPTIONS");
+        if (!options.equals(IMAGE_JVM_OPTIONS)) {
+            problems.add("Deployment: JAVA_TOOL_OPTIONS '" + options + "' is not the image's (pom.xml's sluice.jvm.options '"
+                    + IMAGE_JVM_OPTIONS + "'): the JVM measured in docs/performance.md is the image's");
+        }
         long limit = mebibytes(container.at("/resources/limits/memory").asText());
         Matcher percent = Pattern.compile("MaxRAMPercentage=([0-9.]+)").matcher(env(container, "JAVA_TOOL_OPTIONS"));
         if (limit == 0 || !percent.find()) {

@@ -101,7 +101,10 @@ class ManifestsTest {
                 arguments("a writable root filesystem", edit("Deployment", "/spec/template/spec/containers/0/securityContext", context ->
                                 context.put("readOnlyRootFilesystem", false)), "missing read-only root filesystem"),
                 arguments("a heap the memory limit cannot hold", edit("Deployment", "/spec/template/spec/containers/0", container ->
-                                env(container, "JAVA_TOOL_OPTIONS").put("value", "-XX:MaxRAMPercentage=75")), "exceeds the memory limit 640 MiB"));
+                                env(container, "JAVA_TOOL_OPTIONS").put("value", "-XX:MaxRAMPercentage=75")), "exceeds the memory limit 640 MiB"),
+                arguments("JVM options other than the image's", edit("Deployment", "/spec/template/spec/containers/0", container ->
+                                env(container, "JAVA_TOOL_OPTIONS").put("value", "-XX:MaxRAMPercentage=40 -XX:+UseG1GC")),
+                        "is not the image's"));
     }
 
     private static List<String> problems(Rendered rendered) {
