@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 
 import jakarta.annotation.PreDestroy;
 
+import dev.sluice.ingest.PromptHandOverConsumer;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberToRemove;
@@ -26,7 +27,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Kafka static membership (KIP-345) when {@code sluice.consumer.instance-id} is set (Kubernetes: the pod's name). A
+ * The ingest endpoint's Kafka clients ({@code kafkaClientFactory}): {@link PromptHandOverConsumer}s, and Kafka static
+ * membership (KIP-345) when {@code sluice.consumer.instance-id} is set (Kubernetes: the pod's name). A
  * member that dies without leaving the group keeps its partitions until its session times out; a static member that
  * comes back within the session, under the same id, takes them back at once, without a rebalance of the others.
  * <ul>
@@ -66,7 +68,8 @@ public class StaticMembership extends DefaultKafkaClientFactory {
             kafkaProps.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, idOfThread.computeIfAbsent(kafkaProps,
                     props -> consumer.instanceId() + "-" + threadsSeen.getAndIncrement() % consumer.threads()));
         }
-        return super.getConsumer(kafkaProps);
+        // Its batches handed over at once, not at the next poll's timeout.
+        return new PromptHandOverConsumer(kafkaProps);
     }
 
     @PreDestroy
