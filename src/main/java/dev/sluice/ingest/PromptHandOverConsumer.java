@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * camel-kafka 4.17's batching consumer ({@code KafkaRecordBatchingProcessor}) keeps a poll's records and hands them to
  * the route only when its next poll returns, which under a trickle is when new records arrive or the poll times out
  * ({@code sluice.consumer.poll-timeout-ms}). Every batch waited out that poll: about 6 ms of the 11 ms median latency
- * at 1,000 events/s (docs/performance.md#what-bounds-latency). With this consumer the poll after records returns at
+ * at 1,000 events/s (docs/performance.md#latency-a-batch-leaves-in-the-poll-that-read-it). With this consumer the poll after records returns at
  * once, with whatever is already fetched, and camel-kafka hands the batch over ({@code batching-interval-ms} 0). An
  * idle consumer still waits out the full timeout: it never spins.
  */
