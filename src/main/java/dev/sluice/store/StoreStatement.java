@@ -40,14 +40,19 @@ public record StoreStatement(String sql, EventType type, List<ColumnMapping> col
     public static final String CONCURRENT = "concurrent";
 
     /** A position as one comparable value: event time in microseconds, partition, offset (window functions need one). */
-    private static final String EVENT_POSITION = "ARRAY[(EXTRACT(EPOCH FROM e.sluice_at) * 1000000)::int8,"
-            + " e.sluice_partition, e.sluice_offset]";
-    private static final String ROW_POSITION = "ARRAY[(EXTRACT(EPOCH FROM t.version_at) * 1000000)::int8,"
-            + " t.version_partition, t.version_offset]";
-    private static final String NEWER = "(EXCLUDED.version_at, EXCLUDED.version_partition, EXCLUDED.version_offset)"
-            + " > (t.version_at, t.version_partition, t.version_offset)";
-    private static final String OLDER = "(EXCLUDED.version_at, EXCLUDED.version_partition, EXCLUDED.version_offset)"
-            + " < (t.version_at, t.version_partition, t.version_offset)";
+    private static final String EVENT_POSITION = position("e.sluice_at", "e.sluice_partition", "e.sluice_offset");
+    private static final String ROW_POSITION = position("t.version_at", "t.version_partition", "t.version_offset");
+    /** The event's position against the row's, compared as PostgreSQL compares row values. */
+    private static final String NEWER = versions("EXCLUDED") + " > " + versions("t");
+    private static final String OLDER = versions("EXCLUDED") + " < " + versions("t");
+
+    private static String position(String at, String partition, String offset) {
+        return "ARRAY[(EXTRACT(EPOCH FROM " + at + ") * 1000000)::int8, " + partition + ", " + offset + "]";
+    }
+
+    private static String versions(String alias) {
+        return "(" + alias + ".version_at, " + alias + ".version_partition, " + alias + ".version_offset)";
+    }
 
     /** The statement for a checked type; {@code claims}: whether it claims the ids itself (the batch path does). */
     static StoreStatement generate(EventType type, LiveTable table, boolean claims) {
