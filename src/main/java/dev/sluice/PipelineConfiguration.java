@@ -10,6 +10,7 @@ import dev.sluice.deadletter.DeadLetterRows;
 import dev.sluice.deadletter.DeadLetterTopicRecord;
 import dev.sluice.failure.OutageGuard;
 import dev.sluice.ingest.BatchAdmission;
+import dev.sluice.ingest.BatchGate;
 import dev.sluice.ingest.ChunkedWrite;
 import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.ingest.EventTypeAgreement;
@@ -71,6 +72,15 @@ public class PipelineConfiguration {
     @Bean
     public EventTypes eventTypes() {
         return new EventTypes();
+    }
+
+    /**
+     * Where a batch's writes wait while live reload swaps a store route; a swap waits for the batch inside at most as
+     * long as a batch may keep starting writes.
+     */
+    @Bean
+    public BatchGate batchGate(SluiceProperties properties) {
+        return new BatchGate(properties.consumer().batchDeadline());
     }
 
     /** What the store route template builds each event type's store with (by this name: StoreRouteTemplate.STORES). */

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import dev.sluice.config.SluiceProperties;
+import dev.sluice.ingest.BatchGate;
 import dev.sluice.store.EventTypeRefused;
 import dev.sluice.store.EventTypeStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,12 +38,12 @@ class RouteReloadConfiguration {
 
     @Bean
     CamelContextConfiguration eventTypeFiles(RouteReloadStatus status, SluiceProperties properties, LiveTuning tuning,
-                                             EventTypeStores stores) {
+                                             EventTypeStores stores, BatchGate batchGate) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
                 EventTypeFiles files = new EventTypeFiles(camel, stores);
-                ValidatedRouteReload reload = new ValidatedRouteReload(camel, files, status, tuning);
+                ValidatedRouteReload reload = new ValidatedRouteReload(camel, files, status, tuning, batchGate);
                 for (Map.Entry<Path, String> file : eventTypeFiles(properties.routesDirectory()).entrySet()) {
                     load(files, reload, file.getKey(), file.getValue());
                 }

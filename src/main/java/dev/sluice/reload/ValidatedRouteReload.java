@@ -9,11 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.sluice.ingest.BatchGate;
 import dev.sluice.store.EventTypeRefused;
 import dev.sluice.store.EventTypes;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.slf4j.Logger;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * is checked before anything running is touched. Camel's own reload would remove the running route first and then
  * build the new one, so an edit that does not build, or that the live table cannot take, would leave a hole where the
  * route was. Here the edit is first built as a stopped copy under another id (which checks it against the database);
- * only if that succeeds is it swapped in (Camel stops the old route gracefully, in-flight events finish). If the swap
+ * only if that succeeds is it swapped in, between batches ({@link BatchGate}). If the swap
  * itself fails, the last good version of the file is put back. A deleted file removes its routes.
  */
 public class ValidatedRouteReload implements ResourceReload {
@@ -37,16 +36,19 @@ public class ValidatedRouteReload implements ResourceReload {
     private final EventTypeFiles files;
     private final RouteReloadStatus status;
     private final LiveTuning tuning;
+    private final BatchGate batchGate;
     /** The text each file had when it last loaded successfully, to fall back to. */
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
     /** The event types each file declares: a deleted or renamed type's route is found here. */
     private final Map<Path, Set<String>> typesOf = new ConcurrentHashMap<>();
 
-    public ValidatedRouteReload(CamelContext camel, EventTypeFiles files, RouteReloadStatus status, LiveTuning tuning) {
+    public ValidatedRouteReload(CamelContext camel, EventTypeFiles files, RouteReloadStatus status, LiveTuning tuning,
+                                BatchGate batchGate) {
         this.camel = camel;
         this.files = files;
         this.status = status;
         this.tuning = tuning;
+        this.batchGate = batchGate;
     }
 
     /** A file as it was loaded at startup. */
@@ -78,7 +80,7 @@ public class ValidatedRouteReload implements ResourceReload {
                 status.rejected(file, e);
                 return;
             }
-            List<String> paused = pauseKafkaConsumers();
+            shutBatchGate();
             try {
                 Set<String> ids = apply(file, declared);
                 lastGood.put(file, text);
@@ -87,7 +89,7 @@ public class ValidatedRouteReload implements ResourceReload {
                 restoreLastGood(file);
                 status.rejected(file, e);
             } finally {
-                resume(paused);
+                batchGate.open();
             }
         } catch (Exception e) {
             status.rejected(file, e);
@@ -148,34 +150,14 @@ public class ValidatedRouteReload implements ResourceReload {
     }
 
     /**
-     * Camel stops a replaced route while the routes that call it keep sending: an event that enters the old route as
-     * its services shut down fails (RejectedExecutionException) and would be dead-lettered. So the Kafka consumers are
-     * paused for the swap (suspending waits for their exchanges in flight; their partitions are paused, the group does
-     * not rebalance) and resumed after it.
+     * Camel stops a replaced route while the batches that call it keep coming: an event that enters the old route as
+     * its services shut down fails, and one that comes between the two routes finds none. So the swap happens with the
+     * batch gate shut: the batches inside finish first, the next ones wait until the new route runs.
      */
-    private List<String> pauseKafkaConsumers() {
-        List<String> paused = new ArrayList<>();
-        for (Route route : List.copyOf(camel.getRoutes())) {
-            String id = route.getRouteId();
-            if (route.getEndpoint() instanceof KafkaEndpoint && camel.getRouteController().getRouteStatus(id).isStarted()) {
-                try {
-                    camel.getRouteController().suspendRoute(id);
-                    paused.add(id);
-                } catch (Exception e) {
-                    log.error("Route reload: could not pause route {} for the swap: {}", id, e.toString());
-                }
-            }
-        }
-        return paused;
-    }
-
-    private void resume(List<String> paused) {
-        for (String id : paused) {
-            try {
-                camel.getRouteController().resumeRoute(id);
-            } catch (Exception e) {
-                log.error("Route reload: could not resume route {} after the swap: {}", id, e.toString());
-            }
+    private void shutBatchGate() throws InterruptedException {
+        if (!batchGate.shut()) {
+            log.warn("Route reload: {} batch(es) still writing after the gate's patience; swapping under them",
+                    batchGate.inside());
         }
     }
 
@@ -193,12 +175,17 @@ public class ValidatedRouteReload implements ResourceReload {
 
     private void removeRoutesOf(Path file) throws Exception {
         List<String> removed = new ArrayList<>();
-        for (String type : typesOf.getOrDefault(file, Set.of())) {
-            String routeId = EventTypes.routeId(type);
-            if (camel.getRoute(routeId) != null) {
-                files.remove(routeId);
-                removed.add(routeId);
+        shutBatchGate();
+        try {
+            for (String type : typesOf.getOrDefault(file, Set.of())) {
+                String routeId = EventTypes.routeId(type);
+                if (camel.getRoute(routeId) != null) {
+                    files.remove(routeId);
+                    removed.add(routeId);
+                }
             }
+        } finally {
+            batchGate.open();
         }
         typesOf.remove(file);
         lastGood.remove(file);

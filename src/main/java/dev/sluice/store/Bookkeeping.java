@@ -2,7 +2,6 @@ package dev.sluice.store;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The columns Sluice writes for every event, whatever its type declares: its lineage (which record made the row's
@@ -40,12 +39,13 @@ final class Bookkeeping {
 
     /**
      * The columns a mode cannot do without: a creation records which event made it and where it came from; a change
-     * needs the row's position to be newer than, and a deletion to be final.
+     * needs the row's position to be newer than, and a deletion to be final. In a fixed order, so a refusal reads the
+     * same on every run.
      */
-    static Set<String> requiredBy(WriteMode mode) {
+    static List<String> requiredBy(WriteMode mode) {
         return switch (mode) {
-            case INSERT -> Set.of(EVENT_ID, "source_topic", "source_partition", "source_offset");
-            case UPSERT, DELETE -> Set.of("version_at", "version_partition", "version_offset", DELETED_AT);
+            case INSERT -> List.of(EVENT_ID, "source_topic", "source_partition", "source_offset");
+            case UPSERT, DELETE -> List.of("version_at", "version_partition", "version_offset", DELETED_AT);
         };
     }
 }

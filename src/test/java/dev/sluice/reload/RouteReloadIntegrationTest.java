@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sluice.ingest.BatchGate;
 import dev.sluice.ingest.EventRateLimit;
 import dev.sluice.support.ConsoleTee;
 import dev.sluice.support.KafkaOffsets;
@@ -83,6 +84,8 @@ class RouteReloadIntegrationTest {
     MeterRegistry registry;
     @Autowired
     EventRateLimit throttle;
+    @Autowired
+    BatchGate batchGate;
 
     private Producer<String, byte[]> producer;
     private String shippedStore;
@@ -251,6 +254,9 @@ class RouteReloadIntegrationTest {
                         + " rowsAfterStoreSwap=%d%n", sent.sent(), sent.uniqueValid(), sent.duplicates(), sent.invalid(),
                 PipelineTables.count(jdbc, "reviews"), PipelineTables.count(jdbc, "dlq_events"), afterSwap);
         assertThat(afterSwap).isPositive().isLessThan(sent.uniqueValid());
+        // The swaps happened between batches: every batch that came through the gate left it again.
+        assertThat(batchGate.inside()).isZero();
+        assertThat(CONSOLE.captured()).doesNotContain("swapping under them");
     }
 
     /** Writes the file and waits until the reload says it was applied. */
