@@ -2,6 +2,8 @@ package dev.sluice.support;
 
 import java.time.Duration;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.ThrowingRunnable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,7 @@ public final class Reconciliation {
     /** Rows, dead letters and offsets as with creations only; then the ledger and the markers. */
     public static void awaitExact(JdbcTemplate jdbc, KafkaOffsets offsets, int partitions, Expected expected)
             throws Exception {
-        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        awaitOrDescribe(jdbc, offsets, () -> {
             assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expected.rows());
             assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expected.deadLetters());
             assertThat(offsets.lag(GROUP, EVENTS)).hasSize(partitions).allSatisfy((partition, lag) -> assertThat(lag).isZero());
@@ -49,7 +51,7 @@ public final class Reconciliation {
 
     public static void awaitExact(JdbcTemplate jdbc, KafkaOffsets offsets, int partitions, long expectedRows,
                                   long expectedDeadLetters) throws Exception {
-        await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        awaitOrDescribe(jdbc, offsets, () -> {
             assertThat(PipelineTables.count(jdbc, "reviews")).isEqualTo(expectedRows);
             assertThat(PipelineTables.count(jdbc, "dlq_events")).isEqualTo(expectedDeadLetters);
             assertThat(offsets.lag(GROUP, EVENTS)).hasSize(partitions).allSatisfy((partition, lag) -> assertThat(lag).isZero());
@@ -63,5 +65,22 @@ public final class Reconciliation {
         System.out.printf("Reconciled: rows=%d (expected %d) dlq_events=%d dlq_topic=%d (expected %d) lag=0 on %d partitions%n",
                 PipelineTables.count(jdbc, "reviews"), expectedRows, PipelineTables.count(jdbc, "dlq_events"),
                 offsets.recordCount(DEAD_LETTERS), expectedDeadLetters, partitions);
+    }
+
+    /**
+     * Waits for the counts; if they never come, says what there is instead (rows, dead letters by reason, each
+     * partition's lag) before failing, so a run that ends one event short shows whether it was dead-lettered or stuck.
+     */
+    private static void awaitOrDescribe(JdbcTemplate jdbc, KafkaOffsets offsets, ThrowingRunnable counts)
+            throws Exception {
+        try {
+            await().atMost(Patience.PIPELINE).pollInterval(Duration.ofMillis(500)).untilAsserted(counts);
+        } catch (ConditionTimeoutException e) {
+            System.out.printf("Not reconciled: rows=%d dead letters by reason=%s lag=%s%n",
+                    PipelineTables.count(jdbc, "reviews"),
+                    jdbc.queryForList("SELECT reason || ': ' || count(*) FROM dlq_events GROUP BY reason", String.class),
+                    offsets.lag(GROUP, EVENTS));
+            throw e;
+        }
     }
 }
