@@ -88,6 +88,7 @@ public class CliPipeline implements CamelContextAware {
         registry.bind("chunkedWrite", pipeline.chunkedWrite(chunkSize, oneByOne, routeCalls));
         registry.bind("eventRateLimit", pipeline.eventRateLimit(properties));
         registry.bind("kafkaBatch", pipeline.kafkaBatch());
+        registry.bind("batchGate", pipeline.batchGate(properties));
         registry.bind("eventIdRepository", pipeline.eventIdRepository(jdbc, properties, metrics));
         registry.bind("rowParameters", pipeline.rowParameters());
         registry.bind("attemptTransaction", pipeline.attemptTransaction(transactions, properties, metrics));

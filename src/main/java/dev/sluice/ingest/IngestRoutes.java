@@ -34,12 +34,6 @@ public class IngestRoutes extends RouteBuilder {
     /** A batch's writes, from admission to its dead letters: the stream's and the file backfill's. */
     public static final String WRITE_BATCH = "direct:write-batch";
 
-    private final BatchGate batchGate;
-
-    public IngestRoutes(BatchGate batchGate) {
-        this.batchGate = batchGate;
-    }
-
     @Override
     public void configure() {
         RouteDefinition ingest = from(eventsTopic());
@@ -58,7 +52,7 @@ public class IngestRoutes extends RouteBuilder {
         from(WRITE_BATCH).routeId("write-batch")
                 .routeConfigurationId(PipelineErrorHandling.PROPAGATE_FAILURES)
                 // A live reload swaps a store route between batches, never under one.
-                .routePolicy(batchGate)
+                .routePolicyRef("batchGate")
                 .bean("batchAdmission").id("admit")
                 // Started now, awaited before the commit: they run while the batch is written.
                 .bean("rejectedRecords", "deadLetter").id("dead-letter-rejected")
