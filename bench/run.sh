@@ -56,6 +56,7 @@ report_python() {
   done
   say "installing python3-matplotlib (apt-get) for the report's plot" >&2
   local sudo; sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+  mkdir -p "$REPO/target"
   { $sudo apt-get install -y -q python3-matplotlib || { $sudo apt-get update -q && $sudo apt-get install -y -q python3-matplotlib; }; } \
       > "$REPO/target/bench-apt.log" 2>&1 || { say "apt-get failed; see target/bench-apt.log" >&2; exit 1; }
   echo /usr/bin/python3
