@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * is checked before anything running is touched. Camel's own reload would remove the running route first and then
  * build the new one, so an edit that does not build, or that the live table cannot take, would leave a hole where the
  * route was. Here the edit is first built as a stopped copy under another id (which checks it against the database);
- * only if that succeeds is it swapped in, between batches ({@link BatchGate}). If the swap
- * itself fails, the last good version of the file is put back. A deleted file removes its routes.
+ * only if that succeeds is it swapped in, between batches ({@link BatchGate}). If the swap itself fails, the last good
+ * version of the file is put back. A deleted file removes its routes.
  */
 public class ValidatedRouteReload implements ResourceReload {
 
@@ -80,8 +80,8 @@ public class ValidatedRouteReload implements ResourceReload {
                 status.rejected(file, e);
                 return;
             }
-            shutBatchGate();
             try {
+                shutBatchGate();
                 Set<String> ids = apply(file, declared);
                 lastGood.put(file, text);
                 status.applied(file, ids);
@@ -175,8 +175,8 @@ public class ValidatedRouteReload implements ResourceReload {
 
     private void removeRoutesOf(Path file) throws Exception {
         List<String> removed = new ArrayList<>();
-        shutBatchGate();
         try {
+            shutBatchGate();
             for (String type : typesOf.getOrDefault(file, Set.of())) {
                 String routeId = EventTypes.routeId(type);
                 if (camel.getRoute(routeId) != null) {
