@@ -16,12 +16,13 @@ import org.apache.camel.Header;
  * The event types whose store route runs, and what each declares. An event is admitted only if its type's route runs;
  * otherwise it is dead-lettered at once as {@code unroutable}, never sent to a route that is not there (an operator
  * deleted or renamed its file while live reload is on, stopped it in the console, or added the schema first). A route
- * that live reload is swapping is waited for, not taken for missing. Each store route tells this registry itself when
- * it starts and stops ({@link EventTypeStore}), so a route built only to check an edit is never counted.
+ * stopped only a moment ago (restarted in the console) is waited for, not taken for missing; live reload needs no such
+ * wait, as it swaps routes between batches ({@code dev.sluice.ingest.BatchGate}). Each store route tells this registry
+ * itself when it starts and stops ({@link EventTypeStore}), so a route built only to check an edit is never counted.
  */
 public class EventTypes {
 
-    /** Longer than a live-reload swap of one route (a few hundred milliseconds here). */
+    /** Longer than a console restart of one route, and what covers a reload swap that outwaited the batch gate. */
     static final Duration SWAP_GRACE = Duration.ofSeconds(3);
     private static final String ROUTE_PREFIX = "store-";
 
@@ -48,8 +49,9 @@ public class EventTypes {
 
     /**
      * The type's declaration if its store route runs. A route stopped less than {@link #SWAP_GRACE} ago is waited for,
-     * up to that grace: live reload swaps a route by stopping the old one and starting the new one, and an event caught
-     * in between must not be dead-lettered. A route gone for longer (deleted, renamed, never there) is answered at once.
+     * up to that grace: a route restarted in the console, or swapped by a reload that gave up waiting for a stuck batch
+     * at the gate, comes back within it, and an event caught in between must not be dead-lettered. A route gone for
+     * longer (deleted, renamed, never there) is answered at once.
      */
     public Optional<EventType> running(String eventType) {
         while (true) {
