@@ -53,9 +53,10 @@ class SlowDatabaseIntegrationTest {
     }
 
     @Test
-    void everyPipelineConnectionCarriesTheStatementAndLockTimeouts() {
+    void everyPipelineConnectionCarriesTheTimeoutsAndKeepsGenericPlans() {
         assertThat(jdbc.queryForObject("SHOW statement_timeout", String.class)).isEqualTo("1s");
         assertThat(jdbc.queryForObject("SHOW lock_timeout", String.class)).isEqualTo("500ms");
+        assertThat(jdbc.queryForObject("SHOW plan_cache_mode", String.class)).isEqualTo("force_generic_plan");
     }
 
     @Test
