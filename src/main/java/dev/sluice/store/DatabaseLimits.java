@@ -26,8 +26,8 @@ public class DatabaseLimits implements BeanPostProcessor {
     static final int OTHER_CONNECTION_USERS = 4 + 1;
 
     /**
-     * A store route's statement is one prepared statement over arrays, run hundreds of times a second under a trickle of
-     * small batches; with PostgreSQL's default (auto) it was planned again for most chunks, and 40 events took about
+     * A store route's statement is one prepared statement over arrays, run hundreds of times a second under a trickle
+     * of small batches; with PostgreSQL's default (auto) it was planned again for most chunks, and 40 events took about
      * 1.1 ms instead of 0.7 ms with the generic plan (500 took the same either way). Its plan does not depend on the
      * values, so the generic plan is kept, on every connection of the pool (docs/performance.md).
      */
@@ -47,7 +47,8 @@ public class DatabaseLimits implements BeanPostProcessor {
             check(properties, pool.getMaximumPoolSize());
             SluiceProperties.Database database = properties.database();
             pool.addDataSourceProperty("options", "-c statement_timeout=" + database.statementTimeout().toMillis()
-                    + " -c lock_timeout=" + database.lockTimeout().toMillis() + " -c plan_cache_mode=" + PLAN_CACHE_MODE);
+                    + " -c lock_timeout=" + database.lockTimeout().toMillis()
+                    + " -c plan_cache_mode=" + PLAN_CACHE_MODE);
             pool.addDataSourceProperty("socketTimeout", String.valueOf(seconds(database.socketTimeout())));
         }
         return bean;
